@@ -1,0 +1,23 @@
+internal static partial class Interop
+{
+    /// <summary>
+    /// The errno values NetDrop interprets. x86_64 and arm64 share the generic numbering (asm-generic/errno-base.h,
+    /// asm-generic/errno.h), so one table serves both.
+    /// </summary>
+    internal static class Errno
+    {
+        internal const int EPERM = 1;
+        internal const int ENOENT = 2;
+        internal const int EINTR = 4;
+        internal const int EIO = 5;
+        internal const int EAGAIN = 11;
+        internal const int EACCES = 13;
+        internal const int ENODEV = 19;
+        internal const int EINVAL = 22;
+        internal const int EOPNOTSUPP = 95;
+        internal const int ENOBUFS = 105;
+
+        /// <summary>Errors worth retrying at once: the call was interrupted or the kernel asked to restart a dump.</summary>
+        internal static bool IsTransient(int errno) => errno is EINTR or EAGAIN or ENOBUFS;
+    }
+}
