@@ -13,7 +13,7 @@ public sealed class LinkDumpTests
     [Fact]
     public void Parse_Debian12VirtioFixture_ReturnsEveryInterfaceInIndexOrder()
     {
-        List<LinkRecord> links = ParseFixture(Fixtures.Debian12Virtio);
+        List<LinkRecord> links = ParseFixture(Fixtures.CapturedKernel);
 
         Assert.Equal(
             [(1, "lo", Interop.Rtnetlink.IF_OPER_UNKNOWN), (2, "ifb0", Interop.Rtnetlink.IF_OPER_DOWN),
@@ -26,7 +26,7 @@ public sealed class LinkDumpTests
     [Fact]
     public void Parse_Debian12VirtioFixture_CountersMatchGoldenValues()
     {
-        List<LinkRecord> links = ParseFixture(Fixtures.Debian12Virtio);
+        List<LinkRecord> links = ParseFixture(Fixtures.CapturedKernel);
 
         LinkCounters eth0 = links.Single(l => l.Name.ToString() == "eth0").Counters;
         Assert.Equal(13995ul, eth0.RxPackets);
@@ -40,7 +40,7 @@ public sealed class LinkDumpTests
     }
 
     [Theory]
-    [InlineData(Fixtures.Debian12Virtio)]
+    [InlineData(Fixtures.CapturedKernel)]
     [InlineData(Fixtures.NetnsVethQdiscs)]
     public void Parse_CapturedFixture_EveryCounterLiesBetweenSysfsReadsAroundTheDump(string fixture)
     {
@@ -129,7 +129,7 @@ public sealed class LinkDumpTests
     [Fact]
     public void Parse_ReplyCutMidMessage_ThrowsMalformedWithErrnoZero()
     {
-        byte[] replies = Fixtures.ReadBytes(Fixtures.Debian12Virtio, LinkFixture);
+        byte[] replies = Fixtures.ReadBytes(Fixtures.CapturedKernel, LinkFixture);
 
         var links = new List<LinkRecord>();
         var error = Assert.Throws<KernelSourceException>(() => LinkDump.Parse(replies.AsSpan(0, replies.Length / 2), links));
@@ -141,7 +141,7 @@ public sealed class LinkDumpTests
     [Fact]
     public void Parse_ListHoldingAnEarlierDump_IsClearedFirst()
     {
-        byte[] replies = Fixtures.ReadBytes(Fixtures.Debian12Virtio, LinkFixture);
+        byte[] replies = Fixtures.ReadBytes(Fixtures.CapturedKernel, LinkFixture);
         var links = new List<LinkRecord>();
 
         LinkDump.Parse(replies, links);
@@ -153,7 +153,7 @@ public sealed class LinkDumpTests
     [Fact]
     public void Parse_EveryFixtureAfterWarmUp_AllocatesNothing()
     {
-        byte[] host = Fixtures.ReadBytes(Fixtures.Debian12Virtio, LinkFixture);
+        byte[] host = Fixtures.ReadBytes(Fixtures.CapturedKernel, LinkFixture);
         byte[] netns = Fixtures.ReadBytes(Fixtures.NetnsVethQdiscs, LinkFixture);
         var links = new List<LinkRecord>();
         for (int i = 0; i < 100; i++)

@@ -28,7 +28,7 @@ public sealed class NetlinkFixtureCapture
             "Nothing was set up: this is the VM's root network namespace as booted (eth0 virtio_net with the default\n" +
             "pfifo_fast, lo with noqueue, and ifb0/ifb1 down with the builtin noop qdisc, which dumps never include).\n" +
             "The capture only reads.";
-        Write(Fixtures.Debian12Virtio, links, qdiscs, before, after, tc, setup);
+        Write(Fixtures.CapturedKernel, links, qdiscs, before, after, tc, setup);
     }
 
     [CaptureFact]

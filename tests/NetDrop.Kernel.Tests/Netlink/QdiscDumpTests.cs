@@ -13,7 +13,7 @@ public sealed class QdiscDumpTests
     [Fact]
     public void Parse_Debian12VirtioFixture_ReturnsLoNoqueueAndEth0PfifoFast()
     {
-        List<QdiscRecord> qdiscs = ParseFixture(Fixtures.Debian12Virtio);
+        List<QdiscRecord> qdiscs = ParseFixture(Fixtures.CapturedKernel);
 
         Assert.Equal(2, qdiscs.Count);
         QdiscRecord lo = qdiscs[0];
@@ -74,7 +74,7 @@ public sealed class QdiscDumpTests
     }
 
     [Theory]
-    [InlineData(Fixtures.Debian12Virtio)]
+    [InlineData(Fixtures.CapturedKernel)]
     [InlineData(Fixtures.NetnsVethQdiscs)]
     public void Parse_CapturedFixture_MatchesTcForEveryQdisc(string fixture)
     {
@@ -168,7 +168,7 @@ public sealed class QdiscDumpTests
     [Fact]
     public void Parse_EveryFixtureAfterWarmUp_AllocatesNothing()
     {
-        byte[] host = Fixtures.ReadBytes(Fixtures.Debian12Virtio, QdiscFixture);
+        byte[] host = Fixtures.ReadBytes(Fixtures.CapturedKernel, QdiscFixture);
         byte[] netns = Fixtures.ReadBytes(Fixtures.NetnsVethQdiscs, QdiscFixture);
         var qdiscs = new List<QdiscRecord>();
         for (int i = 0; i < 100; i++)

@@ -2,22 +2,28 @@ using System.Runtime.CompilerServices;
 
 namespace NetDrop.Kernel.Tests.TestSupport;
 
-/// <summary>Where captured kernel fixtures live: copied next to the test assembly, and in the source tree for capture.</summary>
+/// <summary>Paths of the fixture roots copied next to the test assembly (and, for re-capture, in the source tree).</summary>
 internal static class Fixtures
 {
-    public const string Debian12Virtio = "debian12-6.18-x86_64-virtio";
+    public const string CapturedKernel = "debian12-6.18-x86_64-virtio";
+
+    /// <summary>Netlink dumps of a test namespace with veths and one of each qdisc shape (see its netlink/FIXTURE.md).</summary>
     public const string NetnsVethQdiscs = "netns-veth-qdiscs";
 
-    /// <summary>A fixture file as copied to the test output directory.</summary>
-    public static string Path(string fixture, string relativePath) =>
-        System.IO.Path.Combine(AppContext.BaseDirectory, "Fixtures", "kernels", fixture, relativePath);
+    public static string Root => Path.Join(AppContext.BaseDirectory, "Fixtures");
 
-    public static byte[] ReadBytes(string fixture, string relativePath) => File.ReadAllBytes(Path(fixture, relativePath));
+    public static string Kernel(string name) => Path.Join(Root, "kernels", name);
 
-    public static string ReadText(string fixture, string relativePath) => File.ReadAllText(Path(fixture, relativePath));
+    public static string KernelFile(string name, string relativePath) => Path.Join(Kernel(name), relativePath);
 
-    /// <summary>The fixture folder in the source tree, for capture only.</summary>
-    public static string SourceDirectory(string fixture, [CallerFilePath] string thisFile = "") =>
-        System.IO.Path.Combine(
-            System.IO.Path.GetDirectoryName(System.IO.Path.GetDirectoryName(thisFile))!, "Fixtures", "kernels", fixture);
+    public static byte[] ReadBytes(string name, string relativePath) => File.ReadAllBytes(KernelFile(name, relativePath));
+
+    public static string ReadText(string name, string relativePath) => File.ReadAllText(KernelFile(name, relativePath));
+
+    /// <summary>The fixture folder in the source tree, where a capture writes (never read by the parse tests).</summary>
+    public static string SourceDirectory(string name, [CallerFilePath] string thisFile = "") =>
+        Path.Join(Path.GetDirectoryName(Path.GetDirectoryName(thisFile)), "Fixtures", "kernels", name);
+
+    /// <summary>A temporary directory holding the given files (relative path → content), deleted on dispose.</summary>
+    public static TemporaryRoot Temporary(params (string Path, string Content)[] files) => new(files);
 }
