@@ -50,7 +50,7 @@ public class EthtoolFixtureTests
         byte[] drvInfo = EthtoolFixture.Read("drvinfo");
 
         Assert.Equal(EthtoolReplies.DrvInfoSize, drvInfo.Length);
-        Assert.Equal(Interop.Ethtool.ETHTOOL_GDRVINFO, MemoryMarshal.Read<uint>(drvInfo));
+        Assert.Equal(global::Interop.Ethtool.ETHTOOL_GDRVINFO, MemoryMarshal.Read<uint>(drvInfo));
         Assert.Equal("virtio_net", EthtoolReplies.ParseDriverName(drvInfo));
         Assert.Equal(20, EthtoolReplies.ParseDriverInfoStatCount(drvInfo));
     }
@@ -62,7 +62,7 @@ public class EthtoolFixtureTests
 
         Assert.True(EthtoolReplies.TryParseStatCount(ssetInfo, out int count));
         Assert.Equal(20, count);
-        Assert.Equal(1UL << Interop.Ethtool.ETH_SS_STATS, MemoryMarshal.Read<ulong>(ssetInfo.AsSpan(8)));
+        Assert.Equal(1UL << global::Interop.Ethtool.ETH_SS_STATS, MemoryMarshal.Read<ulong>(ssetInfo.AsSpan(8)));
     }
 
     [Fact]
