@@ -19,6 +19,12 @@ internal static class EthtoolReplies
     public const int GStringsHeaderSize = 12;  // sizeof(struct ethtool_gstrings)
     public const int StatsHeaderSize = 8;      // sizeof(struct ethtool_stats)
 
+    /// <summary>
+    /// Far above any driver (mlx5 with many channels reports some tens of thousands); a larger count is treated as a
+    /// malformed reply rather than sizing buffers from it.
+    /// </summary>
+    public const int MaxStatCount = 1 << 20;
+
     private const int DriverOffset = 4;        // offsetof(struct ethtool_drvinfo, driver)
     private const int DriverLength = 32;
     private const int NStatsOffset = 180;      // offsetof(struct ethtool_drvinfo, n_stats)
@@ -40,7 +46,7 @@ internal static class EthtoolReplies
 
     /// <summary>
     /// The ETH_SS_STATS count of a GSSET_INFO reply to a request for that set alone. Returns false when the reply
-    /// mask lacks the set: the driver has no statistics.
+    /// mask lacks the set: the driver has no statistics. Callers reject counts above <see cref="MaxStatCount"/>.
     /// </summary>
     public static bool TryParseStatCount(ReadOnlySpan<byte> ssetInfoReply, out int count)
     {
@@ -62,13 +68,7 @@ internal static class EthtoolReplies
             return false;
         }
 
-        uint value = MemoryMarshal.Read<uint>(ssetInfoReply[SsetInfoHeaderSize..]);
-        if (value > int.MaxValue / Interop.Ethtool.ETH_GSTRING_LEN)
-        {
-            return false;
-        }
-
-        count = (int)value;
+        count = (int)Math.Min(MemoryMarshal.Read<uint>(ssetInfoReply[SsetInfoHeaderSize..]), int.MaxValue);
         return true;
     }
 

@@ -55,7 +55,8 @@ internal sealed class EthtoolStatistics
             return false;
         }
 
-        string[] names = count == Names.Length ? Names : new string[count];
+        // A fresh array each time: a Names reference held by a caller never changes under it.
+        string[] names = new string[count];
         if (!EthtoolReplies.TryParseStrings(gstringsReply, names))
         {
             return false;
@@ -96,6 +97,11 @@ internal sealed class EthtoolStatistics
         if (!EthtoolReplies.TryParseStatCount(ssetInfoReply, out int count) || count == 0)
         {
             return EthtoolReadStatus.NotSupported;
+        }
+
+        if (count > EthtoolReplies.MaxStatCount)
+        {
+            return EthtoolReadStatus.Failed;
         }
 
         if (!IsSchemaCurrent(name, count) && !TryLoadSchema(name, drvInfoReply, gstringsReply))

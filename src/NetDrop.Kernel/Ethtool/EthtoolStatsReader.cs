@@ -77,6 +77,11 @@ internal sealed class EthtoolStatsReader : IDisposable
                 return EthtoolReadStatus.NotSupported;
             }
 
+            if (count > EthtoolReplies.MaxStatCount)
+            {
+                break;
+            }
+
             if (!into.IsSchemaCurrent(name, count))
             {
                 status = QueryDriverInfo(name, out ReadOnlySpan<byte> drvInfo);
@@ -131,6 +136,11 @@ internal sealed class EthtoolStatsReader : IDisposable
         if (!EthtoolReplies.TryParseStatCount(ssetInfo, out int count) || count == 0)
         {
             return EthtoolReadStatus.NotSupported;
+        }
+
+        if (count > EthtoolReplies.MaxStatCount)
+        {
+            return EthtoolReadStatus.Failed;
         }
 
         byte[] ssetInfoCopy = ssetInfo.ToArray();

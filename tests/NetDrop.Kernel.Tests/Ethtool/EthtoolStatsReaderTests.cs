@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using NetDrop.Kernel.Ethtool;
+using NetDrop.Kernel.SafeHandles;
 using NetDrop.Kernel.Snapshots;
 
 namespace NetDrop.Kernel.Tests.Ethtool;
@@ -154,6 +156,31 @@ public class EthtoolStatsReaderTests
     }
 
     [Fact]
+    public void TryRead_ChannelCountChanged_ReloadsNamesForSameInterface()
+    {
+        // ethtool -L on a veth changes real_num_rx/tx_queues and so its stat count (veth_get_sset_count); the next
+        // read must notice the new count through GSSET_INFO and reload the names.
+        using var ns = new TestNetworkNamespace();
+        ns.IpIn("link add nd-a numtxqueues 4 numrxqueues 4 type veth peer name nd-b numtxqueues 4 numrxqueues 4");
+        using EthtoolStatsReader reader = ns.CreateInside(() => new EthtoolStatsReader());
+        using SafeFdHandle control = ns.CreateInside(() => global::Interop.Libc.socket(global::Interop.Libc.AF_INET, global::Interop.Libc.SOCK_DGRAM, 0));
+        var name = InterfaceName.FromString("nd-a");
+        var stats = new EthtoolStatistics();
+        Assert.Equal(EthtoolReadStatus.Ok, reader.TryRead(name, stats));
+        Assert.Contains("rx_queue_3_drops", stats.Names);
+        int fourQueueCount = stats.Count;
+
+        SetChannels(control, name, rx: 1, tx: 1);
+        EthtoolReadStatus status = reader.TryRead(name, stats);
+
+        Assert.Equal(EthtoolReadStatus.Ok, status);
+        Assert.Equal(2, stats.SchemaVersion);
+        Assert.True(stats.Count < fourQueueCount, $"{stats.Count} stats after ethtool -L 1, {fourQueueCount} before");
+        Assert.DoesNotContain("rx_queue_3_drops", stats.Names);
+        Assert.Contains("rx_queue_0_drops", stats.Names);
+    }
+
+    [Fact]
     public void TryRead_LoopbackInNamespace_ReturnsNotSupported()
     {
         // lo has ethtool_ops but no get_sset_count: GSSET_INFO succeeds with ETH_SS_STATS cleared from the mask.
@@ -185,6 +212,27 @@ public class EthtoolStatsReaderTests
         ns.IpIn("link delete nd-a");
         Assert.Equal(EthtoolReadStatus.NoDevice, reader.TryRead(InterfaceName.FromString("nd-a"), stats));
         Assert.Equal(EthtoolReadStatus.NoDevice, reader.TryRead(InterfaceName.FromString("nd-b"), stats)); // the peer went with it
+    }
+
+    // ETHTOOL_SCHANNELS with struct ethtool_channels { __u32 cmd, max_rx, max_tx, max_other, max_combined, rx_count,
+    // tx_count, other_count, combined_count; } (include/uapi/linux/ethtool.h), read-modify-write like ethtool -L.
+    private static unsafe void SetChannels(SafeFdHandle socket, InterfaceName name, uint rx, uint tx)
+    {
+        const uint ETHTOOL_GCHANNELS = 0x3c;
+        const uint ETHTOOL_SCHANNELS = 0x3d;
+        uint* channels = stackalloc uint[9];
+        new Span<uint>(channels, 9).Clear();
+        var request = default(global::Interop.Ethtool.IfReq);
+        name.Bytes.CopyTo(new Span<byte>(request.ifr_name, 15));
+        request.ifr_data = channels;
+
+        channels[0] = ETHTOOL_GCHANNELS;
+        Assert.Equal(0, global::Interop.Libc.ioctl(socket, global::Interop.Ethtool.SIOCETHTOOL, &request));
+        channels[0] = ETHTOOL_SCHANNELS;
+        channels[5] = rx;
+        channels[6] = tx;
+        int result = global::Interop.Libc.ioctl(socket, global::Interop.Ethtool.SIOCETHTOOL, &request);
+        Assert.True(result == 0, $"ETHTOOL_SCHANNELS failed: errno {Marshal.GetLastPInvokeError()}");
     }
 
     private static int Ifindex(TestNetworkNamespace ns, string device)
