@@ -49,11 +49,6 @@ public class EthtoolStatsReaderTests
         {
             Assert.True(stats.Values[i] >= first[i], $"{stats.Names[i]} went from {first[i]} to {stats.Values[i]}");
         }
-
-        // The fixture was captured earlier on this host: the live counters cannot be below it.
-        var fixture = new EthtoolStatistics();
-        Assert.Equal(EthtoolReadStatus.Ok, fixture.LoadFromReplies(s_eth0, EthtoolFixture.Read("drvinfo"), EthtoolFixture.Read("sset_info"), EthtoolFixture.Read("gstrings"), EthtoolFixture.Read("gstats")));
-        Assert.True(Value(stats, "tx_kicks") >= Value(fixture, "tx_kicks"), "tx_kicks is below the captured fixture: another host or a reboot?");
     }
 
     [Fact]
@@ -250,8 +245,6 @@ public class EthtoolStatsReaderTests
         string line = ns.IpIn($"-o link show dev {device}");
         return int.Parse(line.AsSpan(0, line.IndexOf(':', StringComparison.Ordinal)), NumberStyles.None, CultureInfo.InvariantCulture);
     }
-
-    private static ulong Value(EthtoolStatistics stats, string name) => stats.Values[Array.IndexOf(stats.Names, name)];
 
     private static List<(string Name, ulong Value)> RunEthtoolS(string device)
     {
