@@ -1,0 +1,3 @@
+namespace NetDrop.Tests.TestSupport;
+
+internal sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError);
