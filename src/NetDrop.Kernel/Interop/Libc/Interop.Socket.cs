@@ -15,6 +15,7 @@ internal static partial class Interop
         internal const int SO_RCVTIMEO = 20; // struct timeval on 64-bit (SO_RCVTIMEO_OLD)
         internal const int MSG_PEEK = 0x2;
         internal const int MSG_TRUNC = 0x20;
+        internal const int MSG_DONTWAIT = 0x40;
 
         [LibraryImport(Libraries.Libc, SetLastError = true)]
         internal static partial SafeFdHandle socket(int domain, int type, int protocol);

@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Text;
+
+namespace NetDrop.Kernel.Procfs;
+
+/// <summary>
+/// Reads <c>/proc/net/snmp6</c> (net/ipv6/proc.c, <c>snmp6_seq_show</c>): one counter per line, name then value,
+/// padded with spaces and a tab:
+/// <code>
+/// Udp6RcvbufErrors                	0
+/// Udp6SndbufErrors                	0
+/// </code>
+/// The file is absent when IPv6 is disabled (<c>ipv6.disable=1</c>), which callers treat as "no IPv6 traffic", not as
+/// a failure. As with <see cref="MibFile"/>, keys are found by name and re-resolved only when the names change.
+/// </summary>
+internal sealed class Snmp6File
+{
+    private readonly KernelFile _file;
+    private readonly List<string> _names = [];
+    private readonly List<int> _slots = [];
+    private byte[] _schema = [];
+    private int _schemaLength = -1;
+    private ulong[] _values = [];
+
+    public Snmp6File(string path)
+    {
+        _file = new KernelFile(path, initialCapacity: 8 * 1024);
+    }
+
+    public string Path => _file.Path;
+
+    public int Register(string name)
+    {
+        _names.Add(name);
+        _slots.Add(-1);
+        _schemaLength = -1;
+        return _names.Count - 1;
+    }
+
+    public bool TryGetValue(int handle, out ulong value)
+    {
+        int slot = _slots[handle];
+        value = slot >= 0 ? _values[slot] : 0;
+        return slot >= 0;
+    }
+
+    public bool TryRead(out int errno)
+    {
+        if (!_file.TryRead(out ReadOnlySpan<byte> content, out errno))
+        {
+            return false;
+        }
+
+        Parse(content);
+        return true;
+    }
+
+    public void Parse(ReadOnlySpan<byte> content)
+    {
+        if (!NamesMatch(content))
+        {
+            Resolve(content);
+        }
+
+        int index = 0;
+        foreach (Range lineRange in content.Split((byte)'\n'))
+        {
+            ReadOnlySpan<byte> line = content[lineRange];
+            if (!TrySplit(line, out _, out ReadOnlySpan<byte> value))
+            {
+                continue;
+            }
+
+            if (index < _values.Length)
+            {
+                _values[index] = ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out ulong parsed) ? parsed : 0;
+            }
+
+            index++;
+        }
+    }
+
+    private static bool TrySplit(ReadOnlySpan<byte> line, out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
+    {
+        int gap = line.IndexOfAny((byte)' ', (byte)'\t');
+        if (gap <= 0)
+        {
+            name = value = default;
+            return false;
+        }
+
+        name = line[..gap];
+        value = line[gap..].Trim(" \t"u8);
+        return true;
+    }
+
+    private bool NamesMatch(ReadOnlySpan<byte> content)
+    {
+        if (_schemaLength < 0)
+        {
+            return false;
+        }
+
+        int offset = 0;
+        foreach (Range lineRange in content.Split((byte)'\n'))
+        {
+            if (!TrySplit(content[lineRange], out ReadOnlySpan<byte> name, out _))
+            {
+                continue;
+            }
+
+            if (offset + name.Length + 1 > _schemaLength ||
+                !name.SequenceEqual(_schema.AsSpan(offset, name.Length)) ||
+                _schema[offset + name.Length] != (byte)'\n')
+            {
+                return false;
+            }
+
+            offset += name.Length + 1;
+        }
+
+        return offset == _schemaLength;
+    }
+
+    private void Resolve(ReadOnlySpan<byte> content)
+    {
+        var slotsByName = new Dictionary<string, int>(StringComparer.Ordinal);
+        using var schema = new MemoryStream();
+        foreach (Range lineRange in content.Split((byte)'\n'))
+        {
+            if (!TrySplit(content[lineRange], out ReadOnlySpan<byte> name, out _))
+            {
+                continue;
+            }
+
+            slotsByName.TryAdd(Encoding.ASCII.GetString(name), slotsByName.Count);
+            schema.Write(name);
+            schema.WriteByte((byte)'\n');
+        }
+
+        _schema = schema.ToArray();
+        _schemaLength = _schema.Length;
+        _values = new ulong[slotsByName.Count];
+        for (int i = 0; i < _names.Count; i++)
+        {
+            _slots[i] = slotsByName.TryGetValue(_names[i], out int slot) ? slot : -1;
+        }
+    }
+}

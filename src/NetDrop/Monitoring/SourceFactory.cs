@@ -1,0 +1,34 @@
+using NetDrop.Kernel;
+using NetDrop.Kernel.Netlink;
+using NetDrop.Sampling;
+
+namespace NetDrop.Monitoring;
+
+/// <summary>Builds the sampler's sources from the options: which link source, and the sockets they share.</summary>
+internal static class SourceFactory
+{
+    public static Sampler CreateSampler(MonitorOptions options, InterfaceSelector selector, InterfaceRegistry registry, SourceHealth health, TimeProvider time)
+    {
+        NetlinkSocket socket;
+        try
+        {
+            socket = new NetlinkSocket();
+        }
+        catch (KernelSourceException ex)
+        {
+            throw new UsageException($"cannot open an rtnetlink socket ({ex.Message}); NetDrop needs AF_NETLINK (seccomp or an old kernel may forbid it)", ex);
+        }
+
+        ILinkSource links = options.LinkSource == LinkSourceKind.Sysfs
+            ? new SysfsLinkSource(options.SysRoot, selector, registry)
+            : new NetlinkLinkSource(socket, selector, registry, ringFull: null);
+        return new Sampler(
+            new MibSource(options.ProcRoot),
+            new SoftnetSource(options.ProcRoot),
+            links,
+            new NetlinkQdiscSource(socket),
+            health,
+            time,
+            socket);
+    }
+}

@@ -1,0 +1,65 @@
+using NetDrop.Kernel;
+using NetDrop.Kernel.Netlink;
+
+namespace NetDrop.Sampling;
+
+/// <summary>
+/// Qdisc drops of the interfaces in the sample from one <c>RTM_GETQDISC</c> dump. Only root and ingress/clsact
+/// qdiscs are kept: a root's counter already holds its children's drops (see <see cref="QdiscRecord"/>), so adding
+/// the children too would count a packet twice — the seed's mistake with <c>tc -s qdisc</c>.
+/// </summary>
+internal sealed class NetlinkQdiscSource : IQdiscSource
+{
+    private readonly QdiscDump _dump;
+    private readonly List<QdiscRecord> _records = [];
+
+    public NetlinkQdiscSource(NetlinkSocket socket)
+    {
+        _dump = new QdiscDump(socket, includeInvisible: false); // roots are always visible
+    }
+
+    public void Read(Sample sample, SourceHealth health)
+    {
+        try
+        {
+            _dump.Read(_records);
+        }
+        catch (KernelSourceException ex)
+        {
+            health.Report(SourceId.Qdisc, false, ex.Errno, "rtnetlink RTM_GETQDISC");
+            return;
+        }
+
+        health.Report(SourceId.Qdisc, true, 0, "rtnetlink RTM_GETQDISC");
+        foreach (QdiscRecord record in _records)
+        {
+            if ((record.IsRoot || record.IsIngress) && HasInterface(sample, record.IfIndex))
+            {
+                sample.Qdiscs.Add(new QdiscReading
+                {
+                    IfIndex = record.IfIndex,
+                    Handle = record.Handle,
+                    Parent = record.Parent,
+                    Drops = record.Drops,
+                });
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+    }
+
+    private static bool HasInterface(Sample sample, int ifIndex)
+    {
+        foreach (InterfaceReading reading in sample.Interfaces)
+        {
+            if (reading.IfIndex == ifIndex)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
