@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -18,6 +19,14 @@ internal static class DropInducers
     public const int FrameBytes = 1000;
 
     private static readonly TimeSpan s_loopTimeLimit = TimeSpan.FromSeconds(20);
+
+    /// <summary>A locally administered unicast address no interface owns.</summary>
+    private static readonly byte[] s_nobodysMac = [0x02, 0, 0, 0, 0, 0x01];
+
+    private static readonly byte[] s_broadcastMac = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
+
+    /// <summary>The made-up source address of every frame the inducers build.</summary>
+    private static readonly byte[] s_inducerMac = [0x02, 0, 0, 0, 0, 0x02];
 
     /// <summary>
     /// Floods one unread UDP socket per family, bound to 127.0.0.1 and to ::1, whose SO_RCVBUF is the kernel minimum.
@@ -80,16 +89,33 @@ internal static class DropInducers
 
     /// <summary>
     /// Sends <paramref name="frames"/> raw Ethernet frames through <paramref name="interfaceName"/>'s qdisc from an
-    /// AF_PACKET socket. packet_snd() (net/packet/af_packet.c) hands them to dev_queue_xmit(); the tbf root refuses
-    /// what exceeds its byte limit (tbf_enqueue() → qdisc_drop(), counted in the qdisc's qstats.drops), and
-    /// packet_snd() returns net_xmit_errno(NET_XMIT_DROP) = -ENOBUFS for exactly those frames. No UDP or IP MIB sees
-    /// these frames, unlike a UDP flood, which the kernel would count twice (see <see cref="FloodQdiscWithUdp"/>).
-    /// The destination MAC is nobody's, so the peer's ip_rcv_core() discards the few frames tbf lets through as
-    /// PACKET_OTHERHOST without touching a counter.
+    /// AF_PACKET socket. packet_snd() (net/packet/af_packet.c) hands them to dev_queue_xmit(); tbf_enqueue()
+    /// (net/sched/sch_tbf.c) passes each to its child, the child refuses what exceeds its limit, and tbf counts that
+    /// refusal in its own qstats.drops as well; dev_queue_xmit() returns NET_XMIT_DROP and packet_snd() turns it into
+    /// -ENOBUFS for exactly those frames. No UDP or IP MIB sees these frames, unlike a UDP flood, which the kernel
+    /// would count twice (see <see cref="FloodQdiscWithUdp"/>). The destination MAC is nobody's, so the peer's
+    /// ip_rcv_core() discards the few frames tbf lets through as PACKET_OTHERHOST without touching a counter.
     /// </summary>
-    /// <returns>How many sends the kernel refused with ENOBUFS: the qdisc drops.</returns>
+    /// <returns>How many sends the kernel refused with ENOBUFS: the packets the qdisc tree dropped.</returns>
     public static int FloodQdisc(NetworkNamespace networkNamespace, string interfaceName, int frames = 500) =>
-        networkNamespace.Run(() => SendFrames(interfaceName, frames, bypassQdisc: false));
+        networkNamespace.Run(() => SendFrames(interfaceName, frames, bypassQdisc: false, s_nobodysMac, NamespaceInterop.ETH_P_IP));
+
+    /// <summary>
+    /// Sends <paramref name="frames"/> frames of ethertype <see cref="GroundTruthNetwork.IngressDropEtherType"/> from
+    /// the peer namespace across the veth. veth_xmit() hands each to the monitored end's receive path, where
+    /// sch_handle_ingress() (net/core/dev.c) runs the clsact filter; its TC_ACT_SHOT drops the frame and counts it in
+    /// the clsact qdisc's drops, before any protocol handler or rx_dropped could see it. The peer end has a noqueue
+    /// root, so every send reaches veth_xmit() and the sender learns nothing of the drop.
+    /// </summary>
+    /// <returns>The number of frames sent, all of which the ingress filter drops.</returns>
+    public static int DropAtIngress(GroundTruthNetwork network, int frames = 200)
+    {
+        int refused = network.Peer.Run(() => SendFrames(
+            GroundTruthNetwork.PeerInterface, frames, bypassQdisc: false, s_broadcastMac, GroundTruthNetwork.IngressDropEtherType));
+        return refused == 0
+            ? frames
+            : throw new InvalidOperationException($"The peer's noqueue root refused {refused} frames; the ingress count is unknown.");
+    }
 
     /// <summary>
     /// Sets the veth peer down, then sends <paramref name="frames"/> frames with PACKET_QDISC_BYPASS and brings the
@@ -106,7 +132,8 @@ internal static class DropInducers
         network.SetPeerLink(up: false);
         try
         {
-            return network.Monitored.Run(() => SendFrames(GroundTruthNetwork.MonitoredInterface, frames, bypassQdisc: true));
+            return network.Monitored.Run(() => SendFrames(
+                GroundTruthNetwork.MonitoredInterface, frames, bypassQdisc: true, s_nobodysMac, NamespaceInterop.ETH_P_IP));
         }
         finally
         {
@@ -199,7 +226,7 @@ internal static class DropInducers
     }
 
     /// <summary>Runs on a thread inside the namespace; returns the number of sends refused with ENOBUFS.</summary>
-    private static unsafe int SendFrames(string interfaceName, int frames, bool bypassQdisc)
+    private static unsafe int SendFrames(string interfaceName, int frames, bool bypassQdisc, byte[] destination, ushort etherType)
     {
         uint interfaceIndex = NamespaceInterop.if_nametoindex(interfaceName);
         if (interfaceIndex == 0)
@@ -223,15 +250,16 @@ internal static class DropInducers
             }
         }
 
-        // Ethernet header: locally administered unicast destination no interface owns, our own made-up source, IPv4.
+        // Ethernet header (destination, source, ethertype); the payload stays zero.
         byte[] frame = new byte[FrameBytes];
-        ReadOnlySpan<byte> header = [0x02, 0, 0, 0, 0, 0x01, 0x02, 0, 0, 0, 0, 0x02, 0x08, 0x00];
-        header.CopyTo(frame);
+        destination.CopyTo(frame, 0);
+        s_inducerMac.CopyTo(frame, 6);
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), etherType);
 
         var address = new NamespaceInterop.SockaddrLl
         {
             sll_family = NamespaceInterop.AF_PACKET,
-            sll_protocol = (ushort)IPAddress.HostToNetworkOrder((short)NamespaceInterop.ETH_P_IP),
+            sll_protocol = (ushort)IPAddress.HostToNetworkOrder((short)etherType),
             sll_ifindex = (int)interfaceIndex,
             sll_halen = 6,
         };

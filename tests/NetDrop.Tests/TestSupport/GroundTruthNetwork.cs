@@ -8,10 +8,13 @@ namespace NetDrop.Tests.TestSupport;
 /// <code>
 ///  [Monitored]  lo (127.0.0.1, ::1)                          [Peer]  lo
 ///               gt-a 10.199.77.1/30  ── veth ──  gt-b 10.199.77.2/30
-///               root qdisc: tbf rate 1mbit burst 2kb limit 3000
+///     egress:   1: tbf rate 1mbit burst 2kb  (root)
+///               └─ 10: pfifo limit 3         (child, parent 1:1: counts every drop its root counts too)
+///     ingress:  clsact, cBPF filter "ret TC_ACT_SHOT" for ethertype 0x88b5 only
 /// </code>
-/// IPv6 is off on the veth ends so neither side sends router solicitations, DAD or MLD reports on its own: nothing
-/// crosses the veth unless a test sends it. The /30 exists only inside these two namespaces.
+/// The qdisc tree is built so that the right reading and the two wrong ones differ: roots only, ingress forgotten,
+/// roots plus children. IPv6 is off on the veth ends so neither side sends router solicitations, DAD or MLD reports
+/// on its own: nothing crosses the veth unless a test sends it. The /30 exists only inside these two namespaces.
 /// </summary>
 public sealed class GroundTruthNetwork : IDisposable
 {
@@ -20,8 +23,8 @@ public sealed class GroundTruthNetwork : IDisposable
     public const string MonitoredAddress = "10.199.77.1";
     public const string PeerAddress = "10.199.77.2";
 
-    /// <summary>The tbf byte limit: a handful of 1000-byte frames, so any burst beyond it is dropped at enqueue.</summary>
-    public const int TbfLimitBytes = 3000;
+    /// <summary>IEEE 802 "local experimental" ethertype: only frames of this type meet the ingress drop filter.</summary>
+    public const ushort IngressDropEtherType = 0x88b5;
 
     private static readonly TimeSpan s_carrierTimeout = TimeSpan.FromSeconds(10);
 
@@ -39,8 +42,14 @@ public sealed class GroundTruthNetwork : IDisposable
             Peer.WriteSysctl($"net/ipv6/conf/{PeerInterface}/disable_ipv6", "1");
             Monitored.Ip("address", "add", $"{MonitoredAddress}/30", "dev", MonitoredInterface);
             Peer.Ip("address", "add", $"{PeerAddress}/30", "dev", PeerInterface);
-            Monitored.Tc("qdisc", "add", "dev", MonitoredInterface, "root", "tbf", "rate", "1mbit", "burst", "2kb",
-                "limit", TbfLimitBytes.ToString(CultureInfo.InvariantCulture));
+            Monitored.Tc("qdisc", "add", "dev", MonitoredInterface, "root", "handle", "1:", "tbf", "rate", "1mbit", "burst", "2kb", "limit", "3000");
+            Monitored.Tc("qdisc", "add", "dev", MonitoredInterface, "parent", "1:1", "handle", "10:", "pfifo", "limit", "3");
+            Monitored.Tc("qdisc", "add", "dev", MonitoredInterface, "clsact");
+
+            // Classic BPF "ret #2" in direct-action mode: TC_ACT_SHOT, which sch_handle_ingress() (net/core/dev.c)
+            // counts as a drop of the clsact qdisc. cls_bpf is used because matchall and gact may not be built.
+            Monitored.Tc("filter", "add", "dev", MonitoredInterface, "ingress", "protocol",
+                "0x" + IngressDropEtherType.ToString("x4", CultureInfo.InvariantCulture), "prio", "1", "bpf", "da", "bytecode", "1,6 0 0 2");
             Monitored.Ip("link", "set", MonitoredInterface, "up");
             Peer.Ip("link", "set", PeerInterface, "up");
 

@@ -40,7 +40,8 @@ internal sealed class KernelCounterOracle(NetworkNamespace networkNamespace, str
         }
 
         string qdiscJson = ProcessRunner.Run("tc", "-n", networkNamespace.Name, "-s", "-j", "qdisc", "show", "dev", interfaceName);
-        return new KernelCounterSnapshot(mib, softnetColumns, link, SumTopLevelQdiscDrops(qdiscJson), qdiscJson);
+        (long topLevelDrops, long everyQdiscDrops) = SumQdiscDrops(qdiscJson);
+        return new KernelCounterSnapshot(mib, softnetColumns, link, topLevelDrops, everyQdiscDrops);
     }
 
     /// <summary>Reads the counters, runs <paramref name="induce"/>, waits <paramref name="settle"/>, reads again.</summary>
@@ -113,25 +114,26 @@ internal sealed class KernelCounterOracle(NetworkNamespace networkNamespace, str
     }
 
     /// <summary>
-    /// Sums the drops of the interface's top-level qdiscs only: roots (<c>"root": true</c>) plus ingress/clsact
-    /// (parent <c>ffff:fff1</c>). A classful root already counts what its children drop (tbf_enqueue() bumps its own
-    /// qstats.drops when the inner bfifo refuses a packet), so adding children would count packets twice.
+    /// Sums the drops of the interface's top-level qdiscs: roots (<c>"root": true</c>) plus ingress/clsact (parent
+    /// <c>ffff:fff1</c>). A classful root already counts what its children drop (tbf_enqueue() bumps its own
+    /// qstats.drops when the child refuses a packet), so adding children would count packets twice; the sum over
+    /// every qdisc is returned too, so tests can show the difference is real.
     /// </summary>
-    private static long SumTopLevelQdiscDrops(string json)
+    private static (long TopLevel, long Every) SumQdiscDrops(string json)
     {
         using JsonDocument document = JsonDocument.Parse(json);
-        long drops = 0;
+        long topLevel = 0;
+        long every = 0;
         foreach (JsonElement qdisc in document.RootElement.EnumerateArray())
         {
+            long drops = qdisc.GetProperty("drops").GetInt64();
             bool isRoot = qdisc.TryGetProperty("root", out JsonElement root) && root.ValueKind == JsonValueKind.True;
             bool isIngress = qdisc.TryGetProperty("parent", out JsonElement parent) && parent.GetString() == "ffff:fff1";
-            if (isRoot || isIngress)
-            {
-                drops += qdisc.GetProperty("drops").GetInt64();
-            }
+            topLevel += isRoot || isIngress ? drops : 0;
+            every += drops;
         }
 
-        return drops;
+        return (topLevel, every);
     }
 
     private static long ParseDecimal(string text) => long.Parse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture);

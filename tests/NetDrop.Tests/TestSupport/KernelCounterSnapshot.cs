@@ -13,21 +13,22 @@ internal sealed partial class KernelCounterSnapshot(
     IReadOnlyList<long> softnetColumns,
     IReadOnlyDictionary<string, long> linkStatistics,
     long topLevelQdiscDrops,
-    string qdiscJson)
+    long everyQdiscDrops)
 {
-    /// <summary>The raw <c>tc -s -j qdisc show</c> output, for failure messages.</summary>
-    public string QdiscJson { get; } = qdiscJson;
-
     /// <summary>
     /// A raw counter: <c>Group:Name</c> from netstat/snmp (<c>TcpExt:ListenOverflows</c>), the plain name from snmp6
     /// (<c>Udp6RcvbufErrors</c>), <c>link:NAME</c> for rtnl_link_stats64 fields, <c>softnet:N</c> for a 1-based
-    /// softnet_stat column summed over CPUs, <c>qdisc:drops</c> for the top-level qdiscs.
+    /// softnet_stat column summed over CPUs, <c>qdisc:drops</c> for the top-level qdiscs (roots, ingress/clsact),
+    /// <c>qdisc:every-drops</c> for the naive sum over every qdisc in the dump.
     /// </summary>
     public long Raw(string key)
     {
-        if (key == "qdisc:drops")
+        switch (key)
         {
-            return topLevelQdiscDrops;
+            case "qdisc:drops":
+                return topLevelQdiscDrops;
+            case "qdisc:every-drops":
+                return everyQdiscDrops;
         }
 
         if (key.StartsWith("link:", StringComparison.Ordinal))
