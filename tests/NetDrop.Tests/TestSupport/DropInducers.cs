@@ -30,8 +30,9 @@ internal static class DropInducers
 
     /// <summary>
     /// Floods one unread UDP socket per family, bound to 127.0.0.1 and to ::1, whose SO_RCVBUF is the kernel minimum.
-    /// __udp_enqueue_schedule_skb() (net/ipv4/udp.c) refuses a datagram once the receive queue is over sk_rcvbuf, and
-    /// the caller counts it as Udp RcvbufErrors (IPv4) or Udp6RcvbufErrors (IPv6, net/ipv6/udp.c) plus InErrors.
+    /// __udp_enqueue_schedule_skb() (net/ipv4/udp.c) refuses a datagram with -ENOMEM once the receive queue is over
+    /// sk_rcvbuf, and __udp_queue_rcv_skb() / __udpv6_queue_rcv_skb() (net/ipv6/udp.c) count it as Udp RcvbufErrors
+    /// or Udp6RcvbufErrors (plus InErrors, which NetDrop does not read).
     /// Loopback delivers each datagram in the sender's own softirq, so every datagram is either queued or refused.
     /// </summary>
     /// <returns>Per family, how many datagrams were sent and how many the socket had queued (read back afterwards).</returns>
