@@ -39,7 +39,7 @@ internal sealed class KernelCounterOracle(NetworkNamespace networkNamespace, str
             link[s_linkStatistics[i]] = ParseDecimal(linkValues[i]);
         }
 
-        string qdiscJson = ProcessRunner.Run("tc", "-n", networkNamespace.Name, "-s", "-j", "qdisc", "show", "dev", interfaceName);
+        string qdiscJson = ToolRunner.Run("tc", "-n", networkNamespace.Name, "-s", "-j", "qdisc", "show", "dev", interfaceName);
         (long topLevelDrops, long everyQdiscDrops) = SumQdiscDrops(qdiscJson);
         return new KernelCounterSnapshot(mib, softnetColumns, link, topLevelDrops, everyQdiscDrops);
     }

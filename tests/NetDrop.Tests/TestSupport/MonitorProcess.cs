@@ -68,7 +68,7 @@ internal sealed class MonitorProcess : IDisposable
         }
 
         var process = new Process { StartInfo = startInfo };
-        var monitor = new MonitorProcess(process, ProcessRunner.Describe("ip", arguments), csvPath);
+        var monitor = new MonitorProcess(process, ToolRunner.Describe("ip", arguments), csvPath);
         process.OutputDataReceived += (_, e) => monitor.Append(e.Data);
         process.ErrorDataReceived += (_, e) => monitor.Append(e.Data);
         process.Start();

@@ -42,18 +42,18 @@ public sealed class NetworkNamespace : IDisposable
         string name = string.Create(
             CultureInfo.InvariantCulture,
             $"{NamePrefix}{Environment.ProcessId:x}-{RandomNumberGenerator.GetHexString(6, lowercase: true)}");
-        ProcessRunner.Run("ip", "netns", "add", name);
+        ToolRunner.Run("ip", "netns", "add", name);
         return new NetworkNamespace(name);
     }
 
     /// <summary>Runs a command inside the namespace (<c>ip netns exec</c>, which also mounts the namespace's /sys).</summary>
-    public string Exec(params string[] command) => ProcessRunner.Run("ip", ["netns", "exec", Name, .. command]);
+    public string Exec(params string[] command) => ToolRunner.Run("ip", ["netns", "exec", Name, .. command]);
 
     /// <summary>Runs <c>ip -n NAME ...</c>: iproute2 commands addressed to the namespace.</summary>
-    public string Ip(params string[] arguments) => ProcessRunner.Run("ip", ["-n", Name, .. arguments]);
+    public string Ip(params string[] arguments) => ToolRunner.Run("ip", ["-n", Name, .. arguments]);
 
     /// <summary>Runs <c>tc -n NAME ...</c>.</summary>
-    public string Tc(params string[] arguments) => ProcessRunner.Run("tc", ["-n", Name, .. arguments]);
+    public string Tc(params string[] arguments) => ToolRunner.Run("tc", ["-n", Name, .. arguments]);
 
     /// <summary>
     /// Writes a namespace-scoped sysctl such as <c>net/ipv4/tcp_syncookies</c>. /proc/sys/net resolves to the network
@@ -135,7 +135,7 @@ public sealed class NetworkNamespace : IDisposable
 
     private static void Delete(string name)
     {
-        ProcessResult result = ProcessRunner.TryRun("ip", "netns", "delete", name);
+        ToolResult result = ToolRunner.TryRun("ip", "netns", "delete", name);
         if (result.ExitCode != 0 && Directory.Exists(NetnsDirectory) && File.Exists(Path.Combine(NetnsDirectory, name)))
         {
             throw new InvalidOperationException($"`ip netns delete {name}` failed: {result.StandardError.Trim()}");

@@ -1,72 +1,47 @@
-using System.ComponentModel;
 using System.Diagnostics;
 
 namespace NetDrop.Tests.TestSupport;
 
-/// <summary>
-/// Runs a system tool (<c>ip</c>, <c>tc</c>, <c>cat</c>) to completion and returns its standard output. Forking is fine
-/// in tests and keeps the ground truth independent of NetDrop's own readers; it is never done in product code.
-/// </summary>
+/// <summary>Runs a real process (the netdrop binary, awk, ip) and collects its output, bounded in time.</summary>
 internal static class ProcessRunner
 {
-    private static readonly TimeSpan s_defaultTimeout = TimeSpan.FromSeconds(30);
+    public sealed record Result(int ExitCode, string Output, string Error);
 
-    /// <summary>Runs the tool and throws, with its stderr, when it cannot start, times out or exits non-zero.</summary>
-    public static string Run(string fileName, params string[] arguments)
+    public static Result Run(string fileName, IEnumerable<string> arguments, TimeSpan? timeout = null, IDictionary<string, string>? environment = null)
     {
-        ProcessResult result = TryRun(fileName, arguments);
-        if (result.ExitCode != 0)
-        {
-            throw new InvalidOperationException(
-                $"`{Describe(fileName, arguments)}` exited with {result.ExitCode}: {result.StandardError.Trim()}");
-        }
-
-        return result.StandardOutput;
-    }
-
-    /// <summary>Runs the tool and returns its exit code and output; throws only when it cannot start or times out.</summary>
-    public static ProcessResult TryRun(string fileName, params string[] arguments)
-    {
-        var startInfo = new ProcessStartInfo(fileName)
+        var start = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = true,
             UseShellExecute = false,
         };
         foreach (string argument in arguments)
         {
-            startInfo.ArgumentList.Add(argument);
+            start.ArgumentList.Add(argument);
         }
 
-        Process process;
-        try
+        foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
         {
-            process = Process.Start(startInfo)
-                ?? throw new InvalidOperationException($"`{Describe(fileName, arguments)}` did not start.");
-        }
-        catch (Win32Exception e)
-        {
-            throw new InvalidOperationException(
-                $"Cannot start `{fileName}` ({e.Message}). The network-namespace ground-truth tests need iproute2 " +
-                "(`ip`, `tc`) on PATH and must run as root; they never skip.",
-                e);
+            start.Environment[key] = value;
         }
 
-        using (process)
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {fileName}");
+        process.StandardInput.Close();
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout ?? TimeSpan.FromSeconds(60)))
         {
-            // Read both pipes concurrently so a chatty tool cannot block on a full stderr pipe.
-            Task<string> standardOutput = process.StandardOutput.ReadToEndAsync();
-            Task<string> standardError = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(s_defaultTimeout))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"`{Describe(fileName, arguments)}` did not finish within {s_defaultTimeout}.");
-            }
-
-            return new ProcessResult(process.ExitCode, standardOutput.GetAwaiter().GetResult(), standardError.GetAwaiter().GetResult());
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish in time");
         }
+
+        return new Result(process.ExitCode, output.Result, error.Result);
     }
 
-    public static string Describe(string fileName, IEnumerable<string> arguments) =>
-        string.Join(' ', arguments.Prepend(fileName));
+    /// <summary>Runs the netdrop executable built beside the tests (<c>dotnet netdrop.dll</c>).</summary>
+    public static Result NetDrop(params string[] arguments) =>
+        Run("dotnet", [NetDropDll, .. arguments]);
+
+    public static string NetDropDll => Path.Join(AppContext.BaseDirectory, "netdrop.dll");
 }

@@ -1,0 +1,165 @@
+using System.Text;
+using NetDrop.Kernel.Procfs;
+using NetDrop.Kernel.Tests.TestSupport;
+
+namespace NetDrop.Kernel.Tests.Procfs;
+
+public class MibFileTests
+{
+    private static readonly (string Group, string Name)[] s_dropFields =
+    [
+        ("TcpExt", "ListenOverflows"), ("TcpExt", "ListenDrops"), ("TcpExt", "TCPReqQFullDrop"), ("TcpExt", "RcvPruned"),
+        ("TcpExt", "OfoPruned"), ("TcpExt", "TCPRcvCollapsed"), ("TcpExt", "TCPBacklogDrop"), ("TcpExt", "TCPOFODrop"),
+        ("TcpExt", "PruneCalled"), ("TcpExt", "TCPReqQFullDoCookies"), ("TcpExt", "TCPZeroWindowDrop"), ("TcpExt", "TCPRcvQDrop"),
+    ];
+
+    [Fact]
+    public void Parse_CapturedNetstat_MatchesNaiveReading()
+    {
+        string path = Fixtures.KernelFile(Fixtures.CapturedKernel, "proc/net/netstat");
+        var file = new MibFile(path);
+        int[] handles = [.. s_dropFields.Select(field => file.Register(new MibKey(field.Group, field.Name)))];
+
+        Assert.True(file.TryRead(out int errno), $"errno {errno}");
+
+        for (int i = 0; i < handles.Length; i++)
+        {
+            Assert.True(file.TryGetValue(handles[i], out ulong value), s_dropFields[i].Name);
+            Assert.Equal(ProcNetOracle.MibValue(path, s_dropFields[i].Group, s_dropFields[i].Name), value);
+        }
+    }
+
+    [Fact]
+    public void Parse_CapturedSnmp_ReadsUdpAndSkipsSignedMaxConn()
+    {
+        string path = Fixtures.KernelFile(Fixtures.CapturedKernel, "proc/net/snmp");
+        var file = new MibFile(path);
+        int maxConn = file.Register(new MibKey("Tcp", "MaxConn"));
+        int outDatagrams = file.Register(new MibKey("Udp", "OutDatagrams"));
+        int rcvbuf = file.Register(new MibKey("Udp", "RcvbufErrors"));
+
+        Assert.True(file.TryRead(out _));
+
+        Assert.True(file.TryGetValue(maxConn, out ulong maxConnValue));
+        Assert.Equal(unchecked((ulong)-1L), maxConnValue); // "Tcp: ... MaxConn -1": dynamic
+        Assert.True(file.TryGetValue(outDatagrams, out ulong datagrams));
+        Assert.Equal(ProcNetOracle.MibValue(path, "Udp", "OutDatagrams"), datagrams);
+        Assert.True(file.TryGetValue(rcvbuf, out _));
+    }
+
+    [Fact]
+    public void Parse_SentinelValues_MapsEveryColumnByName()
+    {
+        // Each column holds a distinct value, so a column read by position instead of by name shows up at once.
+        var file = new MibFile("/nonexistent");
+        int a = file.Register(new MibKey("TcpExt", "A"));
+        int c = file.Register(new MibKey("TcpExt", "C"));
+        int x = file.Register(new MibKey("IpExt", "X"));
+
+        file.Parse("TcpExt: A B C\nTcpExt: 11 22 33\nIpExt: X Y\nIpExt: 44 55\n"u8);
+
+        Assert.True(file.TryGetValue(a, out ulong av));
+        Assert.True(file.TryGetValue(c, out ulong cv));
+        Assert.True(file.TryGetValue(x, out ulong xv));
+        Assert.Equal((11UL, 33UL, 44UL), (av, cv, xv));
+    }
+
+    [Fact]
+    public void Parse_HeaderGainsAField_ResolvesKeysAgain()
+    {
+        // A newer kernel inserts a field before ours (as TcpExt has grown many times): position must not matter.
+        var file = new MibFile("/nonexistent");
+        int overflows = file.Register(new MibKey("TcpExt", "ListenOverflows"));
+        file.Parse("TcpExt: PruneCalled ListenOverflows\nTcpExt: 1 2\n"u8);
+        int before = file.SchemaVersion;
+
+        file.Parse("TcpExt: PruneCalled NewCounter ListenOverflows\nTcpExt: 1 99 3\n"u8);
+
+        Assert.True(file.TryGetValue(overflows, out ulong value));
+        Assert.Equal(3UL, value);
+        Assert.Equal(before + 1, file.SchemaVersion);
+    }
+
+    [Fact]
+    public void Parse_FieldMissingOnOldKernel_ReportsAbsent()
+    {
+        var file = new MibFile("/nonexistent");
+        int rcvQDrop = file.Register(new MibKey("TcpExt", "TCPRcvQDrop"));
+
+        file.Parse("TcpExt: ListenOverflows\nTcpExt: 5\n"u8);
+
+        Assert.False(file.TryGetValue(rcvQDrop, out _));
+        Assert.False(file.IsPresent(rcvQDrop));
+    }
+
+    [Fact]
+    public void Parse_MaximumUInt64_IsKeptExactly()
+    {
+        var file = new MibFile("/nonexistent");
+        int handle = file.Register(new MibKey("TcpExt", "ListenOverflows"));
+
+        file.Parse("TcpExt: ListenOverflows\nTcpExt: 18446744073709551615\n"u8);
+
+        Assert.True(file.TryGetValue(handle, out ulong value));
+        Assert.Equal(ulong.MaxValue, value);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("TcpExt: ListenOverflows ListenDrops\n")]
+    [InlineData("TcpExt: ListenOverflows ListenDrops\nTcpExt: 7")]
+    [InlineData("garbage without colon\nmore garbage\n")]
+    public void Parse_EmptyOrTruncated_NeverThrowsAndReadsWhatIsThere(string content)
+    {
+        var file = new MibFile("/nonexistent");
+        int overflows = file.Register(new MibKey("TcpExt", "ListenOverflows"));
+        int drops = file.Register(new MibKey("TcpExt", "ListenDrops"));
+
+        file.Parse(Encoding.ASCII.GetBytes(content));
+
+        if (content.Contains("TcpExt: 7", StringComparison.Ordinal))
+        {
+            Assert.True(file.TryGetValue(overflows, out ulong value));
+            Assert.Equal(7UL, value);
+            Assert.True(file.TryGetValue(drops, out ulong missing));
+            Assert.Equal(0UL, missing); // the truncated line lost this value: it reads 0, and the delta engine sees a reset
+        }
+        else if (content.Length == 0 || content.StartsWith("garbage", StringComparison.Ordinal))
+        {
+            Assert.False(file.TryGetValue(overflows, out _));
+        }
+    }
+
+    [Fact]
+    public void TryRead_MissingFile_ReturnsEnoent()
+    {
+        var file = new MibFile("/proc/net/does-not-exist");
+
+        Assert.False(file.TryRead(out int errno));
+        Assert.Equal(Interop.Errno.ENOENT, errno);
+    }
+
+    [Fact]
+    public void Parse_SteadyState_AllocatesNothing()
+    {
+        byte[] content = File.ReadAllBytes(Fixtures.KernelFile(Fixtures.CapturedKernel, "proc/net/netstat"));
+        var file = new MibFile("/nonexistent");
+        foreach ((string group, string name) in s_dropFields)
+        {
+            file.Register(new MibKey(group, name));
+        }
+
+        for (int i = 0; i < 100; i++)
+        {
+            file.Parse(content);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            file.Parse(content);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}

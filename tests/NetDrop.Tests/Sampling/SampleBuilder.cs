@@ -1,0 +1,68 @@
+using NetDrop.Kernel.Snapshots;
+using NetDrop.Sampling;
+
+namespace NetDrop.Tests.Sampling;
+
+/// <summary>Builds samples by hand for delta-engine tests: every source readable, every counter present at zero.</summary>
+internal sealed class SampleBuilder
+{
+    private readonly Sample _sample = new();
+
+    public SampleBuilder()
+    {
+        foreach (HostCounter counter in Enum.GetValues<HostCounter>())
+        {
+            _sample.SetHost(counter, true, 0);
+        }
+
+        foreach (SourceId source in Enum.GetValues<SourceId>())
+        {
+            _sample.SetSourceOk(source, true);
+        }
+    }
+
+    public SampleBuilder Host(HostCounter counter, ulong value)
+    {
+        _sample.SetHost(counter, true, value);
+        return this;
+    }
+
+    public SampleBuilder MissingHost(HostCounter counter)
+    {
+        _sample.SetHost(counter, false, 0);
+        return this;
+    }
+
+    public SampleBuilder Failed(SourceId source)
+    {
+        _sample.SetSourceOk(source, false);
+        return this;
+    }
+
+    public SampleBuilder Interface(int series, int ifIndex, ulong rxDropped = 0, ulong txDropped = 0, ulong missed = 0, int master = 0, ulong ringFull = 0)
+    {
+        _sample.Interfaces.Add(new InterfaceReading
+        {
+            Series = series,
+            IfIndex = ifIndex,
+            MasterIfIndex = master,
+            RingFull = ringFull,
+            Counters = new LinkCounters { RxDropped = rxDropped, TxDropped = txDropped, RxMissedErrors = missed },
+        });
+        return this;
+    }
+
+    public SampleBuilder Qdisc(int ifIndex, uint handle, uint parent, uint drops)
+    {
+        _sample.Qdiscs.Add(new QdiscReading { IfIndex = ifIndex, Handle = handle, Parent = parent, Drops = drops });
+        return this;
+    }
+
+    public SampleBuilder Softnet(params (int Cpu, uint Dropped, uint Squeeze)[] cpus)
+    {
+        _sample.SetSoftnet([.. cpus.Select(cpu => new NetDrop.Kernel.Procfs.SoftnetCpu { Cpu = cpu.Cpu, Dropped = cpu.Dropped, TimeSqueeze = cpu.Squeeze })]);
+        return this;
+    }
+
+    public Sample Build() => _sample;
+}
