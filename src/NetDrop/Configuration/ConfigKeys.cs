@@ -25,7 +25,6 @@ internal static class ConfigKeys
     public static readonly ConfigKey OtlpExportInterval = new("otlp.export_interval", ConfigValueKind.Duration, "10s");
     public static readonly ConfigKey OtlpTimeout = new("otlp.timeout", ConfigValueKind.Duration, "10s");
     public static readonly ConfigKey EthtoolEnabled = new("ethtool.enabled", ConfigValueKind.Boolean, "true");
-    public static readonly ConfigKey EthtoolAllowlist = new("ethtool.allowlist", ConfigValueKind.List, "");
     public static readonly ConfigKey PerCpu = new("per_cpu", ConfigValueKind.Boolean, "false");
     public static readonly ConfigKey HeartbeatFile = new("heartbeat_file", ConfigValueKind.Text, "");
 
@@ -36,7 +35,7 @@ internal static class ConfigKeys
     [
         Interfaces, Exclude, Interval, Threshold, ProcRoot, SysRoot, LinkSource, CsvPath, CsvMaxSizeMb, CsvMaxFiles,
         ConsoleColor, OtlpEndpoint, OtlpProtocol, OtlpHeaders, OtlpExportInterval, OtlpTimeout, EthtoolEnabled,
-        EthtoolAllowlist, PerCpu, HeartbeatFile,
+        PerCpu, HeartbeatFile,
     ];
 
     /// <summary>The key for a path, including <c>thresholds.&lt;category&gt;</c>; null if there is no such key.</summary>

@@ -81,7 +81,6 @@ internal sealed class NetDropConfiguration
                 Timeout = Duration(ConfigKeys.OtlpTimeout, 0.1, 600),
             },
             EthtoolEnabled = Boolean(ConfigKeys.EthtoolEnabled),
-            EthtoolAllowlist = [.. List(ConfigKeys.EthtoolAllowlist)],
             PerCpu = Boolean(ConfigKeys.PerCpu),
             HeartbeatFile = Text(ConfigKeys.HeartbeatFile) is { Length: > 0 } heartbeat ? heartbeat : null,
         };

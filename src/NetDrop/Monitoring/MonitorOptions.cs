@@ -49,9 +49,6 @@ internal sealed class MonitorOptions
     /// <summary>Read ethtool driver statistics for ring-full counters. The default value is true.</summary>
     public bool EthtoolEnabled { get; set; } = true;
 
-    /// <summary>Further ethtool counters exported by exact name (bounded cardinality).</summary>
-    public List<string> EthtoolAllowlist { get; set; } = [];
-
     /// <summary>Export softirq drops per CPU. The default value is false.</summary>
     public bool PerCpu { get; set; }
 

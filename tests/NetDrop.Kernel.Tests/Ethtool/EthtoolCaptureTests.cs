@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using NetDrop.Kernel.Ethtool;
+using NetDrop.Kernel.Tests.TestSupport;
 using NetDrop.Kernel.Snapshots;
 
 namespace NetDrop.Kernel.Tests.Ethtool;
@@ -12,6 +13,7 @@ public class EthtoolCaptureTests
     /// agent issues), plus FIXTURE.md. After a re-capture, update the golden values in EthtoolFixtureTests.
     /// </summary>
     [CaptureFact]
+    [Trait("Category", "Capture")]
     public void Capture_Eth0_WritesRawReplies()
     {
         using var reader = new EthtoolStatsReader();

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using NetDrop.Kernel.Ethtool;
 
-namespace NetDrop.Kernel.Tests.Interop;
+namespace NetDrop.Kernel.Tests.InteropLayout;
 
 /// <summary>
 /// The ethtool interop structs against include/uapi/linux/ethtool.h and include/uapi/linux/if.h: the expected numbers

@@ -143,7 +143,7 @@ public sealed unsafe class LayoutTests
             Interop.Netlink.NLMSG_ALIGN(4), Interop.Netlink.NLMSG_ALIGN(20), Interop.Netlink.NLA_ALIGN(21)));
     }
 
-    [CCompilerFact]
+    [Fact]
     public void CompiledAgainstUapiHeaders_EverySizeOffsetAndConstant_MatchesManagedDefinition()
     {
         string directory = Directory.CreateTempSubdirectory("netdrop-layout-").FullName;
@@ -152,7 +152,8 @@ public sealed unsafe class LayoutTests
             string source = Path.Combine(directory, "layout.c");
             string program = Path.Combine(directory, "layout");
             File.WriteAllText(source, CProgram());
-            HostTool.Run(CCompilerFactAttribute.FindCompiler()!, "-std=gnu11", "-o", program, source);
+            RequiredTool.UapiHeader("rtnetlink.h");
+            HostTool.Run(RequiredTool.Find("cc", "gcc"), "-std=gnu11", "-o", program, source);
 
             var native = new Dictionary<string, long>(StringComparer.Ordinal);
             foreach (string line in HostTool.Run(program).Split('\n', StringSplitOptions.RemoveEmptyEntries))

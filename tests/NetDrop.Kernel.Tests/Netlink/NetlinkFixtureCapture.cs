@@ -17,6 +17,7 @@ public sealed class NetlinkFixtureCapture
         "NETDROP_CAPTURE_FIXTURES=1 dotnet test tests/NetDrop.Kernel.Tests --filter FullyQualifiedName~NetlinkFixtureCapture";
 
     [CaptureFact]
+    [Trait("Category", "Capture")]
     public void Capture_HostRootNamespace_WritesDumpsAndOracles()
     {
         string before = SysfsStatistics.ReadHost();
@@ -32,6 +33,7 @@ public sealed class NetlinkFixtureCapture
     }
 
     [CaptureFact]
+    [Trait("Category", "Capture")]
     public void Capture_VethQdiscNamespace_WritesDumpsAndOracles()
     {
         using var ns = NetworkNamespace.Create("ndcap");
