@@ -19,6 +19,7 @@ internal static class Program
             """);
         MonitorCommand.AddSeedForm(root);
         root.Subcommands.Add(MonitorCommand.Create());
+        root.Subcommands.Add(ConfigCommand.Create());
 
         ParseResult result = root.Parse(args);
         if (result.Errors.Count > 0)
