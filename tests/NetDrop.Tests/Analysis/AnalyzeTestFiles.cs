@@ -13,12 +13,32 @@ internal static class AnalyzeTestFiles
 
     public static string BenchScript(string name) => Path.Combine(RepositoryRoot, "bench", "analyze", name);
 
-    /// <summary>A new empty directory under the system temp folder, unique to the caller.</summary>
+    private static readonly Lazy<string> s_scratch = new(CreateScratch);
+
+    /// <summary>A new empty directory under this test run's scratch folder (deleted when the test process exits).</summary>
     public static string NewTempDirectory()
     {
-        string path = Path.Combine(Path.GetTempPath(), "netdrop-analyze-tests", Guid.NewGuid().ToString("N"));
+        string path = Path.Combine(s_scratch.Value, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(path);
         return path;
+    }
+
+    private static string CreateScratch()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "netdrop-analyze-tests-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(root);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Best effort: a file still open on exit stays in /tmp.
+            }
+        };
+        return root;
     }
 
     /// <summary>Writes <paramref name="content"/> byte for byte (no newline translation) to a new temp file.</summary>
