@@ -36,6 +36,9 @@ internal sealed class DropAnalyzer
     private long _negativeRows;
     private long _backwardSteps;
     private long _episodeCount;
+    private readonly List<MonitoringGap> _gaps = [];
+    private long _gapCount;
+    private long _smallestStep = long.MaxValue;
     private DropEpisode? _longestEpisode;
     private LocalTimestamp? _first;
     private LocalTimestamp? _lastSeen;
@@ -139,6 +142,11 @@ internal sealed class DropAnalyzer
             _backwardSteps++;
         }
 
+        if (_lastSeen is { } before)
+        {
+            NoteGap(before, timestamp, sample.IntervalMilliseconds);
+        }
+
         _lastSeen = timestamp;
         long total = sample.TotalDrops;
         _totalDrops += total;
@@ -203,6 +211,36 @@ internal sealed class DropAnalyzer
             KeepEpisode(episode);
         }
     }
+
+    /// <summary>
+    /// Remembers a silence of more than three intervals (at least 15 s) between consecutive rows. The interval is the
+    /// row's <c>interval_s</c>, or for seed files the smallest step between rows seen so far.
+    /// </summary>
+    private void NoteGap(LocalTimestamp before, LocalTimestamp now, long intervalMilliseconds)
+    {
+        long step = now.Seconds - before.Seconds;
+        if (step <= 0)
+        {
+            return;
+        }
+
+        if (step < _smallestStep)
+        {
+            _smallestStep = step;
+        }
+
+        long interval = intervalMilliseconds > 0 ? (intervalMilliseconds + 999) / 1000 : _smallestStep;
+        if (step > Math.Max(15, 3 * interval))
+        {
+            _gapCount++;
+            if (_gaps.Count < MaxGapsKept)
+            {
+                _gaps.Add(new MonitoringGap(before, now));
+            }
+        }
+    }
+
+    private const int MaxGapsKept = 200;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Keeps(DropSample sample)
@@ -361,6 +399,7 @@ internal sealed class DropAnalyzer
             _top.ToList(),
             _latest.ToList(_interfaces, _fileNames, _presentByFile),
             new EpisodeSummary(_episodeCount, worstEpisodes, _longestEpisode),
+            new GapSummary(_gapCount, _gaps),
             interfaces,
             _timeline.ToSeries(),
             _heatmap.ToDays(),
@@ -401,6 +440,14 @@ internal sealed class DropAnalyzer
         if (_backwardSteps > 0)
         {
             notes.Add(string.Create(invariant, $"Time went backwards {_backwardSteps:N0} times between consecutive rows (a clock change or daylight-saving time); rows were kept in file order."));
+        }
+
+        if (_gapCount > 0)
+        {
+            long seconds = _gaps.Sum(g => g.Seconds);
+            MonitoringGap longest = _gaps.MaxBy(g => g.Seconds)!;
+            string shown = _gapCount > _gaps.Count ? $" (the first {_gaps.Count} add up to {ReportFormatting.Duration(seconds)})" : $", {ReportFormatting.Duration(seconds)} in all";
+            notes.Add(string.Create(invariant, $"The log has {_gapCount:N0} gap(s) with no rows{shown}; the longest from {longest.After} to {longest.Before} ({ReportFormatting.Duration(longest.Seconds)}). No data there is not the same as no drops."));
         }
 
         if (_leftOut > 0)

@@ -29,6 +29,7 @@ internal sealed record DropReport(
     IReadOnlyList<IntervalRecord> Top,
     IReadOnlyList<IntervalRecord> Latest,
     EpisodeSummary Episodes,
+    GapSummary Gaps,
     IReadOnlyList<InterfaceSummary> Interfaces,
     TimelineSeries Timeline,
     IReadOnlyList<HeatmapDay> Heatmap,

@@ -99,6 +99,11 @@ internal static class HtmlReportRenderer
         html.Append("<section class=\"panel\">\n<h2>Drops over time</h2>\n");
         html.Append(SvgCharts.Timeline(report)).Append('\n');
         html.Append("<ul class=\"legend\">");
+        if (report.Gaps.Count > 0)
+        {
+            html.Append("<li><span class=\"swatch nodata\"></span>no rows (monitor not running)</li>");
+        }
+
         foreach (CategoryTotal total in report.DropCategories.Where(c => c.Total > 0).OrderByDescending(c => c.Total))
         {
             html.Append("<li><span class=\"swatch\" style=\"background:").Append(CategoryPalette.Hex(total.Category)).Append("\"></span>")
@@ -335,6 +340,7 @@ internal static class HtmlReportRenderer
         svg#chart-heatmap { max-width:980px; }
         .legend-scale { display:block; margin-top:8px; }
         ul.legend { list-style:none; padding:0; margin:10px 0 0; display:flex; flex-wrap:wrap; gap:6px 16px; color:var(--muted); font-size:12.5px; }
+        .swatch.nodata { background:repeating-linear-gradient(45deg, var(--nodata-bg) 0 3px, var(--nodata-line) 3px 5px); border:1px solid var(--line); }
         .swatch { display:inline-block; width:10px; height:10px; border-radius:2px; margin-right:6px; vertical-align:baseline; }
         table { width:100%; border-collapse:collapse; font-variant-numeric:tabular-nums; }
         th, td { text-align:left; padding:6px 8px; border-bottom:1px solid var(--line); vertical-align:top; }

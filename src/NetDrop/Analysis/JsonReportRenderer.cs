@@ -153,6 +153,21 @@ internal static class JsonReportRenderer
 
         json.WriteEndObject();
 
+        json.WriteStartObject("gaps");
+        json.WriteNumber("count", report.Gaps.Count);
+        json.WriteStartArray("first");
+        foreach (MonitoringGap gap in report.Gaps.First)
+        {
+            json.WriteStartObject();
+            json.WriteString("after", gap.After.ToString());
+            json.WriteString("before", gap.Before.ToString());
+            json.WriteNumber("seconds", gap.Seconds);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+
         json.WriteStartArray("interfaces");
         foreach (InterfaceSummary summary in report.Interfaces)
         {

@@ -74,6 +74,18 @@ internal static class SvgCharts
         Open(svg, "chart-timeline", width, height, $"Drops per category over time, {Duration(step)} per bar");
         YAxis(svg, scale, left, right, top, bottom);
 
+        // Where the monitor recorded nothing, say so on the chart: an empty stretch must not read as "no drops".
+        if (report.Gaps.First.Count > 0)
+        {
+            svg.Append("<defs><pattern id=\"gap-hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" class=\"nodata-bg\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" class=\"nodata-line\"/></pattern></defs>");
+            foreach (MonitoringGap gap in report.Gaps.First)
+            {
+                double x0 = left + ((gap.After.Seconds - rangeStart) * pixelsPerSecond);
+                double x1 = left + ((gap.Before.Seconds - rangeStart) * pixelsPerSecond);
+                svg.Append(s_invariant, $"<rect class=\"gap\" x=\"{x0:0.##}\" y=\"{top:0.#}\" width=\"{Math.Max(1, x1 - x0):0.##}\" height=\"{plotHeight:0.#}\" fill=\"url(#gap-hatch)\"><title>{HtmlText.Encode($"no rows from {gap.After} to {gap.Before} ({Duration(gap.Seconds)}): the monitor was not running")}</title></rect>");
+            }
+        }
+
         foreach ((long key, long[] sums) in bars)
         {
             long total = DropSum(sums);

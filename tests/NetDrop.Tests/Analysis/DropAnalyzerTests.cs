@@ -44,6 +44,16 @@ public class DropAnalyzerTests
 
         Assert.Equal(2, report.Episodes.Count);
         Assert.All(report.Episodes.Worst, e => Assert.Equal(2, e.Intervals));
+        MonitoringGap gap = Assert.Single(report.Gaps.First);
+        Assert.Equal((At(2), At(40)), (gap.After, gap.Before));
+        Assert.Contains(report.Notes, n => n.Contains("1 gap(s) with no rows", StringComparison.Ordinal) && n.Contains("3m 10s", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Analyze_RowsEveryInterval_NoGap()
+    {
+        DropReport report = Analyze(Log((0, []), (1, []), (2, [("softirq", 1)]), (4, [])));   // one missed row is jitter, not a gap
+        Assert.Equal(0, report.Gaps.Count);
     }
 
     [Fact]
