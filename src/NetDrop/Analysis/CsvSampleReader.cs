@@ -244,6 +244,12 @@ internal sealed class CsvSampleReader : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryTakeRow(ReadOnlySpan<byte> line, bool terminated)
     {
+        // PERF: a data row starts with the timestamp's first digit; only other lines need the checks below.
+        if (!line.IsEmpty && (uint)(line[0] - '0') <= 9 && Map is not null)
+        {
+            return TryRow(line, terminated);
+        }
+
         if (IsBlank(line))
         {
             return false;
@@ -271,6 +277,12 @@ internal sealed class CsvSampleReader : IDisposable
             return false;
         }
 
+        return TryRow(line, terminated);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool TryRow(ReadOnlySpan<byte> line, bool terminated)
+    {
         if (TryParseRow(line, out string? reason))
         {
             FinishRow();
@@ -394,16 +406,12 @@ internal sealed class CsvSampleReader : IDisposable
         sample.UnavailableMask = 0;
         sample.IntervalMilliseconds = 0;
 
-        if (line.IndexOf((byte)'"') >= 0)
-        {
-            return TryParseQuotedRow(line, out reason);
-        }
-
         CsvColumnRole[] roles = map.Roles;
         int[] categoryIds = map.CategoryIds;
         long[] categories = sample.Categories;
         int length = line.Length;
         int negatives = 0;
+        bool nonZero = false;
         int column = 0;
         int i = 0;
         while (true)
@@ -417,7 +425,24 @@ internal sealed class CsvSampleReader : IDisposable
             CsvColumnRole role = roles[column];
             if (role <= LastIntegerRole)
             {
-                // PERF: the integer is parsed in the loop itself; ~24 of them per row, most a single "0".
+                // PERF: most cells of a healthy host's log are a lone "0"; the write is still needed (the sample is reused).
+                if ((uint)(i + 1) < (uint)length && line[i] == (byte)'0' && line[i + 1] == (byte)',')
+                {
+                    if (role == CsvColumnRole.Category)
+                    {
+                        categories[categoryIds[column]] = 0;
+                    }
+                    else if (role == CsvColumnRole.TotalDrops)
+                    {
+                        sample.TotalDrops = 0;
+                    }
+
+                    column++;
+                    i += 2;
+                    continue;
+                }
+
+                // The integer is parsed in the loop itself: no call, no slice per cell.
                 int cellStart = i;
                 bool negative = (uint)i < (uint)length && line[i] == (byte)'-';
                 if (negative)
@@ -440,6 +465,11 @@ internal sealed class CsvSampleReader : IDisposable
                 }
 
                 int digits = i - digitsStart;
+                if ((uint)i < (uint)length && line[i] == (byte)'"')
+                {
+                    return TryParseQuotedRow(line, out reason);
+                }
+
                 if (((uint)i < (uint)length && line[i] != (byte)',')
                     || (negative && digits == 0)
                     || (digits > 18 && !FitsInInt64(line.Slice(digitsStart, digits))))
@@ -453,6 +483,7 @@ internal sealed class CsvSampleReader : IDisposable
                 if (role == CsvColumnRole.Category)
                 {
                     categories[categoryIds[column]] = value;
+                    nonZero |= value != 0;
                 }
                 else if (role == CsvColumnRole.TotalDrops)
                 {
@@ -466,8 +497,24 @@ internal sealed class CsvSampleReader : IDisposable
             }
             else
             {
-                int comma = line[i..].IndexOf((byte)',');
-                int end = comma < 0 ? length : i + comma;
+                if ((uint)i < (uint)length && line[i] == (byte)'"')
+                {
+                    // NOTE: only lines with a quoted cell (an interface name with a comma) take the RFC 4180 path.
+                    return TryParseQuotedRow(line, out reason);
+                }
+
+                int end;
+                if (role == CsvColumnRole.Timestamp && i + LocalTimestamp.Length <= length
+                    && (i + LocalTimestamp.Length == length || line[i + LocalTimestamp.Length] == (byte)','))
+                {
+                    end = i + LocalTimestamp.Length;
+                }
+                else
+                {
+                    int comma = line[i..].IndexOf((byte)',');
+                    end = comma < 0 ? length : i + comma;
+                }
+
                 if (role != CsvColumnRole.Ignored && !TryStoreText(role, column, line[i..end], sample, out reason))
                 {
                     return false;
@@ -492,6 +539,7 @@ internal sealed class CsvSampleReader : IDisposable
         }
 
         sample.NegativeCells = negatives;
+        sample.AnyCategory = nonZero;
         reason = null;
         return true;
     }
@@ -501,6 +549,8 @@ internal sealed class CsvSampleReader : IDisposable
     private bool TryParseQuotedRow(ReadOnlySpan<byte> line, out string? reason)
     {
         CsvColumnMap map = Map!;
+        Current.NegativeCells = 0;
+        Current.AnyCategory = true;   // the rare quoted line takes the thorough path in the analyzer
         if (!SplitQuoted(line, out reason))
         {
             return false;

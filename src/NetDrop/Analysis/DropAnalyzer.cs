@@ -163,15 +163,18 @@ internal sealed class DropAnalyzer
         }
 
         bool anyCategory = false;
-        long[] categories = sample.Categories;
-        foreach (int id in present)
+        if (sample.AnyCategory)
         {
-            long value = categories[id];
-            if (value != 0)
+            long[] categories = sample.Categories;
+            foreach (int id in present)
             {
-                _totals[id] += value;
-                _intervalsWithAny[id]++;
-                anyCategory = true;
+                long value = categories[id];
+                if (value != 0)
+                {
+                    _totals[id] += value;
+                    _intervalsWithAny[id]++;
+                    anyCategory = true;
+                }
             }
         }
 

@@ -19,6 +19,12 @@ internal sealed class DropSample
     /// <summary>Per-category deltas indexed by <see cref="DropCategory.Id"/>; only the file's present categories are set.</summary>
     public long[] Categories { get; } = new long[DropCategories.Count];
 
+    /// <summary>
+    /// False when every category cell of the row is zero (most rows of a healthy host): the analyzer then skips the
+    /// per-category work. True is always safe.
+    /// </summary>
+    public bool AnyCategory { get; set; } = true;
+
     public IntervalSeverity Severity { get; set; }
 
     /// <summary>The <c>interval_s</c> cell in milliseconds, or 0 when the file has none.</summary>

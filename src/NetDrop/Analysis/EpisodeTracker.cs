@@ -72,7 +72,7 @@ internal sealed class EpisodeTracker
                 _peakAt = now;
             }
 
-            foreach (int id in present)
+            foreach (int id in sample.AnyCategory ? present : [])
             {
                 if (sample.Categories[id] != 0)
                 {

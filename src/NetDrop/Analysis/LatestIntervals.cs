@@ -36,7 +36,12 @@ internal sealed class LatestIntervals
         slot.Severity = sample.Severity;
         slot.FileIndex = sample.FileIndex;
         slot.Line = sample.Line;
-        sample.Categories.CopyTo(slot.Categories, 0);
+        if (sample.AnyCategory || slot.AnyCategory)
+        {
+            sample.Categories.CopyTo(slot.Categories, 0);
+        }
+
+        slot.AnyCategory = sample.AnyCategory;
         _count++;
     }
 
@@ -76,5 +81,7 @@ internal sealed class LatestIntervals
         public long Line { get; set; }
 
         public long[] Categories { get; } = new long[DropCategories.Count];
+
+        public bool AnyCategory { get; set; }
     }
 }

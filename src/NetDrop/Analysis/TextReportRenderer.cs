@@ -53,6 +53,22 @@ internal static class TextReportRenderer
         WriteNotes(console, report);
     }
 
+    /// <summary>
+    /// Renders a throw-away report to nowhere. Under the JIT (not Native AOT) compiling Spectre.Console's rendering
+    /// costs more than analysing a month of rows, so the command runs this on another core while it reads the log.
+    /// </summary>
+    public static void WarmUp()
+    {
+        var files = new List<InputFileSummary> { new("warm-up", CsvInputLayout.NetDropHeader, false, 1, null, null) };
+        var empty = new DropReport(
+            files, ReportFilter.None, 1, 1, 1, 1,
+            [new CategoryTotal(DropCategories.Softirq, 1, 1, 0), new CategoryTotal(DropCategories.TcpCollapsed, 1, 1, 0)],
+            new SeverityCounts(0, 1, 0, 0), new long[24],
+            [new IntervalRecord(default, "eth0", 1, IntervalSeverity.Warn, [new CategoryAmount(DropCategories.Softirq, 1)], "warm-up", 2)],
+            [], new EpisodeSummary(0, [], null), new GapSummary(0, []), [], new TimelineSeries(1, []), [], null, null, 0, 0, [], ["warm-up"], 1, 1);
+        Render(empty, TextWriter.Null, color: true);
+    }
+
     private static void WriteTitle(IAnsiConsole console, DropReport report)
     {
         console.Write(new Rule("[bold]NetDrop drop analysis[/]") { Justification = Justify.Left });
@@ -95,7 +111,7 @@ internal static class TextReportRenderer
         grid.AddRow(new Text("Intervals with drops"), new Text($"{Count(report.IntervalsWithDrops)} ({Percent(report.PercentWithDrops)})", s_heading));
         grid.AddRow(new Text("Time span"), new Text(Span(report.FirstTimestamp, report.LastTimestamp)));
         grid.AddRow(new Text("Severity"), SeverityLine(report.Severity));
-        grid.AddRow(new Text("Total drops"), new Markup($"[bold]{Count(report.TotalDrops)}[/] [grey](sum of the total_drops column)[/]"));
+        grid.AddRow(new Text("Total drops"), new Paragraph().Append(Count(report.TotalDrops), s_heading).Append(" (sum of the total_drops column)", s_dim));
         if (report.Intervals > 0)
         {
             string longest = report.Episodes.Longest is { } l ? $" (longest {Duration(l.DurationSeconds)})" : "";
@@ -106,16 +122,21 @@ internal static class TextReportRenderer
         console.WriteLine();
     }
 
-    private static Markup SeverityLine(SeverityCounts severity)
+    private static Paragraph SeverityLine(SeverityCounts severity)
     {
-        var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"[red]CRIT {Count(severity.Crit)}[/] · [yellow]WARN {Count(severity.Warn)}[/] · [green]OK {Count(severity.Ok)}[/]");
+        // Paragraphs of styled text rather than Markup: no markup parsing, nothing in a name can be taken for a tag.
+        var line = new Paragraph()
+            .Append($"CRIT {Count(severity.Crit)}", new Style(Color.Red))
+            .Append(" · ")
+            .Append($"WARN {Count(severity.Warn)}", new Style(Color.Yellow))
+            .Append(" · ")
+            .Append($"OK {Count(severity.Ok)}", new Style(Color.Green));
         if (severity.Other > 0)
         {
-            text.Append(CultureInfo.InvariantCulture, $" · other {Count(severity.Other)}");
+            line.Append($" · other {Count(severity.Other)}");
         }
 
-        return new Markup(text.ToString());
+        return line;
     }
 
     private static void WriteFindings(IAnsiConsole console, DropReport report)
@@ -330,19 +351,20 @@ internal static class TextReportRenderer
     }
 
     /// <summary>The drop categories of an episode, dominant first, in their colours; pressure is left to the other formats.</summary>
-    private static Markup EpisodeCategories(DropEpisode episode)
+    private static Paragraph EpisodeCategories(DropEpisode episode)
     {
-        var parts = new List<string>();
+        var line = new Paragraph();
+        bool first = true;
         foreach (CategoryAmount amount in episode.Categories)
         {
             if (amount.Category.IsDrop)
             {
-                (byte r, byte g, byte b) = CategoryPalette.Rgb(amount.Category);
-                parts.Add(string.Create(CultureInfo.InvariantCulture, $"[#{r:x2}{g:x2}{b:x2}]{amount.Category.Column}[/] {Count(amount.Amount)}"));
+                line.Append(first ? "" : ", ").Append(amount.Category.Column, new Style(CategoryColor(amount.Category))).Append(" " + Count(amount.Amount));
+                first = false;
             }
         }
 
-        return new Markup(string.Join(", ", parts));
+        return line;
     }
 
     private static void NoWrap(Table table, params int[] columns)
