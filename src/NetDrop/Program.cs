@@ -16,15 +16,19 @@ internal static class Program
             Seed-compatible form (as network_monitor_prod.sh):
               netdrop [INTERFACE] [INTERVAL] [LOGFILE]       defaults: eth0 5 /var/log/network_drops.log
               sudo netdrop eth0 5 /var/log/network_drops.log
+
+            Read a CSV history back:
+              netdrop analyze /var/log/network_drops.log [--format text|json|markdown|html]
             """);
         MonitorCommand.AddSeedForm(root);
         root.Subcommands.Add(MonitorCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
+        root.Subcommands.Add(AnalyzeCommand.Create());
 
         ParseResult result = root.Parse(args);
         if (result.Errors.Count > 0)
         {
-            await System.Console.Error.WriteLineAsync($"netdrop: {result.Errors[0].Message} (see 'netdrop --help')").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"netdrop: {result.Errors[0].Message} (see 'netdrop --help')").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
 
@@ -35,12 +39,12 @@ internal static class Program
         }
         catch (UsageException ex)
         {
-            await System.Console.Error.WriteLineAsync($"netdrop: {ex.Message}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"netdrop: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
         catch (Exception ex) when (ex is NetDrop.Kernel.KernelSourceException or IOException or UnauthorizedAccessException)
         {
-            await System.Console.Error.WriteLineAsync($"netdrop: {ex.Message}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"netdrop: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.RuntimeFailure;
         }
     }

@@ -179,7 +179,7 @@ internal static class MonitorCommand
             options.Count = CommandLineValues.ParseCount(count, "--count");
         }
 
-        using var session = new MonitorSession(options, System.Console.Out, System.Console.Error);
+        using var session = new MonitorSession(options, Console.Out, Console.Error);
         session.WriteBanner();
         using IHost host = NetDropHost.Build(session, Environment.GetEnvironmentVariables());
         var sampling = (SamplingService)host.Services.GetService(typeof(SamplingService))!;
