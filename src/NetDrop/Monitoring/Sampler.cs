@@ -3,47 +3,40 @@ using NetDrop.Sampling;
 namespace NetDrop.Monitoring;
 
 /// <summary>
-/// Takes one sample: every source in turn, each failing on its own (a missing snmp6 or a driver without ethtool
-/// stats never costs the rest of the sample).
+/// Takes one sample: every source in turn through its <see cref="SourceRunner"/>, each failing on its own (a missing
+/// snmp6 or a driver without ethtool stats never costs the rest of the sample). Link sources come before the
+/// sources that add to the interfaces they found (ethtool, qdiscs).
 /// </summary>
 internal sealed class Sampler : IDisposable
 {
-    private readonly MibSource _mib;
-    private readonly SoftnetSource _softnet;
-    private readonly ILinkSource _links;
-    private readonly IQdiscSource _qdiscs;
+    private readonly SourceRunner[] _runners;
     private readonly SourceHealth _health;
     private readonly TimeProvider _time;
     private readonly IDisposable?[] _owned;
 
-    public Sampler(MibSource mib, SoftnetSource softnet, ILinkSource links, IQdiscSource qdiscs, SourceHealth health, TimeProvider time, params IDisposable?[] owned)
+    public Sampler(ILinkSource links, SourceRunner[] runners, SourceHealth health, TimeProvider time, params IDisposable?[] owned)
     {
-        _owned = owned;
-        _mib = mib;
-        _softnet = softnet;
-        _links = links;
-        _qdiscs = qdiscs;
+        Links = links;
+        _runners = runners;
         _health = health;
         _time = time;
+        _owned = owned;
     }
 
-    public ILinkSource Links => _links;
+    public ILinkSource Links { get; }
 
     public void Take(Sample sample)
     {
         sample.Clear();
         sample.Timestamp = _time.GetTimestamp();
-        _health.Begin(sample);
-        _mib.Read(sample, _health);
-        _softnet.Read(sample, _health);
-        _links.Read(sample, _health);
-        _qdiscs.Read(sample, _health);
+        foreach (SourceRunner runner in _runners)
+        {
+            runner.Read(sample, _health);
+        }
     }
 
     public void Dispose()
     {
-        _links.Dispose();
-        _qdiscs.Dispose();
         foreach (IDisposable? owned in _owned)
         {
             owned?.Dispose();

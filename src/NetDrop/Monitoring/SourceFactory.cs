@@ -1,10 +1,11 @@
 using NetDrop.Kernel;
 using NetDrop.Kernel.Netlink;
+using NetDrop.Resilience;
 using NetDrop.Sampling;
 
 namespace NetDrop.Monitoring;
 
-/// <summary>Builds the sampler's sources from the options: which link source, and the sockets they share.</summary>
+/// <summary>Builds the sampler's sources from the options: which link source, the sockets they share, and the order.</summary>
 internal static class SourceFactory
 {
     public static Sampler CreateSampler(MonitorOptions options, InterfaceSelector selector, InterfaceRegistry registry, SourceHealth health, TimeProvider time)
@@ -21,17 +22,25 @@ internal static class SourceFactory
 
         EthtoolRingFullSource? ringFull = options.EthtoolEnabled ? CreateRingFullSource(health) : null;
         ILinkSource links = options.LinkSource == LinkSourceKind.Sysfs
-            ? new SysfsLinkSource(options.SysRoot, selector, registry, ringFull)
-            : new NetlinkLinkSource(socket, selector, registry, ringFull);
-        return new Sampler(
-            new MibSource(options.ProcRoot),
+            ? new SysfsLinkSource(options.SysRoot, selector, registry)
+            : new NetlinkLinkSource(socket, selector, registry);
+        ISampleSource?[] sources =
+        [
+            MibFileSource.Netstat(options.ProcRoot),
+            MibFileSource.Snmp(options.ProcRoot),
+            new Snmp6Source(options.ProcRoot),
             new SoftnetSource(options.ProcRoot),
             links,
+            ringFull,
             new NetlinkQdiscSource(socket),
-            health,
-            time,
-            socket,
-            ringFull);
+        ];
+        SourceRunner[] runners =
+        [
+            .. sources.OfType<ISampleSource>().Select(source => new SourceRunner(
+                source,
+                SourcePipelines.Create(source.Description, options.Interval, time, health.Say))),
+        ];
+        return new Sampler(links, runners, health, time, socket, ringFull);
     }
 
     // Without an AF_INET socket (a seccomp profile may forbid it) ring-full counters are skipped, not fatal.
@@ -43,7 +52,7 @@ internal static class SourceFactory
         }
         catch (KernelSourceException ex)
         {
-            health.Report(SourceId.Ethtool, false, ex.Errno, "ethtool SIOCETHTOOL socket");
+            health.Say($"ethtool statistics are unavailable ({ex.Message}); nic_missed counts rx_missed_errors only");
             return null;
         }
     }

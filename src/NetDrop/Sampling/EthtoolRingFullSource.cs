@@ -12,7 +12,7 @@ namespace NetDrop.Sampling;
 /// PERF: a device whose driver has no such counter (virtio_net, veth, most virtual devices) costs one ethtool read when
 /// it is first seen and none after, until its ifindex changes. <c>EOPNOTSUPP</c> (lo, tun) is normal, not a failure.
 /// </remarks>
-internal sealed class EthtoolRingFullSource : IRingFullSource, IDisposable
+internal sealed class EthtoolRingFullSource : ISampleSource, IDisposable
 {
     private readonly EthtoolStatsReader _reader;
     private readonly Dictionary<int, DeviceState> _devices = [];
@@ -22,10 +22,14 @@ internal sealed class EthtoolRingFullSource : IRingFullSource, IDisposable
         _reader = new EthtoolStatsReader();
     }
 
-    public void Read(Sample sample, SourceHealth health)
+    public SourceId Id => SourceId.Ethtool;
+
+    public string Description => "ethtool SIOCETHTOOL";
+
+    /// <summary>Runs after the link source: it adds to the interfaces already in the sample.</summary>
+    public void Read(Sample sample)
     {
-        bool ok = true;
-        int failedErrno = 0;
+        int? failedErrno = null;
         Span<InterfaceReading> interfaces = CollectionsMarshal.AsSpan(sample.Interfaces);
         for (int i = 0; i < interfaces.Length; i++)
         {
@@ -60,13 +64,16 @@ internal sealed class EthtoolRingFullSource : IRingFullSource, IDisposable
                 case EthtoolReadStatus.NoDevice:
                     break; // vanished between the link dump and now; the delta engine reports it next sample
                 default:
-                    ok = false;
                     failedErrno = _reader.LastErrno;
                     break;
             }
         }
 
-        health.Report(SourceId.Ethtool, ok, failedErrno, "ethtool SIOCETHTOOL");
+        // Every device was tried; one that failed fails the source (its ring counters are missing this sample).
+        if (failedErrno is int errno)
+        {
+            throw new KernelSourceException("SIOCETHTOOL", errno);
+        }
     }
 
     public void Dispose() => _reader.Dispose();

@@ -1,5 +1,4 @@
 using System.Text;
-using NetDrop.Kernel;
 using NetDrop.Kernel.Netlink;
 
 namespace NetDrop.Sampling;
@@ -14,16 +13,18 @@ internal sealed class NetlinkLinkSource : ILinkSource
     private readonly LinkDump _dump;
     private readonly InterfaceSelector _selector;
     private readonly InterfaceRegistry _registry;
-    private readonly IRingFullSource? _ringFull;
     private readonly List<LinkRecord> _records = [];
 
-    public NetlinkLinkSource(NetlinkSocket socket, InterfaceSelector selector, InterfaceRegistry registry, IRingFullSource? ringFull)
+    public NetlinkLinkSource(NetlinkSocket socket, InterfaceSelector selector, InterfaceRegistry registry)
     {
         _dump = new LinkDump(socket);
         _selector = selector;
         _registry = registry;
-        _ringFull = ringFull;
     }
+
+    public SourceId Id => SourceId.Links;
+
+    public string Description => "rtnetlink RTM_GETLINK";
 
     public IReadOnlyList<string> ListInterfaces()
     {
@@ -31,19 +32,9 @@ internal sealed class NetlinkLinkSource : ILinkSource
         return [.. _records.Select(record => record.Name.ToString()).Order(StringComparer.Ordinal)];
     }
 
-    public void Read(Sample sample, SourceHealth health)
+    public void Read(Sample sample)
     {
-        try
-        {
-            _dump.Read(_records);
-        }
-        catch (KernelSourceException ex)
-        {
-            health.Report(SourceId.Links, false, ex.Errno, "rtnetlink RTM_GETLINK");
-            return;
-        }
-
-        health.Report(SourceId.Links, true, 0, "rtnetlink RTM_GETLINK");
+        _dump.Read(_records);
         foreach (LinkRecord record in _records)
         {
             if (IsSelected(record))
@@ -61,12 +52,6 @@ internal sealed class NetlinkLinkSource : ILinkSource
                 Add(sample, record);
             }
         }
-
-        _ringFull?.Read(sample, health);
-    }
-
-    public void Dispose()
-    {
     }
 
     private bool IsSelected(in LinkRecord record)

@@ -1,4 +1,3 @@
-using NetDrop.Kernel;
 using NetDrop.Kernel.Netlink;
 
 namespace NetDrop.Sampling;
@@ -8,7 +7,7 @@ namespace NetDrop.Sampling;
 /// qdiscs are kept: a root's counter already holds its children's drops (see <see cref="QdiscRecord"/>), so adding
 /// the children too would count a packet twice — the seed's mistake with <c>tc -s qdisc</c>.
 /// </summary>
-internal sealed class NetlinkQdiscSource : IQdiscSource
+internal sealed class NetlinkQdiscSource : ISampleSource
 {
     private readonly QdiscDump _dump;
     private readonly List<QdiscRecord> _records = [];
@@ -18,19 +17,13 @@ internal sealed class NetlinkQdiscSource : IQdiscSource
         _dump = new QdiscDump(socket, includeInvisible: false); // roots are always visible
     }
 
-    public void Read(Sample sample, SourceHealth health)
-    {
-        try
-        {
-            _dump.Read(_records);
-        }
-        catch (KernelSourceException ex)
-        {
-            health.Report(SourceId.Qdisc, false, ex.Errno, "rtnetlink RTM_GETQDISC");
-            return;
-        }
+    public SourceId Id => SourceId.Qdisc;
 
-        health.Report(SourceId.Qdisc, true, 0, "rtnetlink RTM_GETQDISC");
+    public string Description => "rtnetlink RTM_GETQDISC";
+
+    public void Read(Sample sample)
+    {
+        _dump.Read(_records);
         foreach (QdiscRecord record in _records)
         {
             if ((record.IsRoot || record.IsIngress) && HasInterface(sample, record.IfIndex))
@@ -44,10 +37,6 @@ internal sealed class NetlinkQdiscSource : IQdiscSource
                 });
             }
         }
-    }
-
-    public void Dispose()
-    {
     }
 
     private static bool HasInterface(Sample sample, int ifIndex)

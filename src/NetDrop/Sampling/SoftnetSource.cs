@@ -7,7 +7,7 @@ namespace NetDrop.Sampling;
 /// Reads <c>/proc/net/softnet_stat</c>. NOTE: unlike the MIB files it is not per network namespace: it counts the
 /// whole host's per-CPU backlog, whichever namespace reads it.
 /// </summary>
-internal sealed class SoftnetSource
+internal sealed class SoftnetSource : ISampleSource
 {
     private readonly SoftnetStatFile _file;
 
@@ -16,13 +16,17 @@ internal sealed class SoftnetSource
         _file = new SoftnetStatFile(KernelPaths.SoftnetStat(procRoot));
     }
 
-    public void Read(Sample sample, SourceHealth health)
+    public SourceId Id => SourceId.Softnet;
+
+    public string Description => _file.Path;
+
+    public void Read(Sample sample)
     {
-        bool ok = _file.TryRead(out int errno);
-        health.Report(SourceId.Softnet, ok, errno, _file.Path);
-        if (ok)
+        if (!_file.TryRead(out int errno))
         {
-            sample.SetSoftnet(_file.Cpus);
+            throw new KernelSourceException("read " + _file.Path, errno);
         }
+
+        sample.SetSoftnet(_file.Cpus);
     }
 }

@@ -8,7 +8,6 @@ internal sealed class SourceHealth
 {
     private readonly bool[] _failing = new bool[Enum.GetValues<SourceId>().Length];
     private readonly Action<string> _report;
-    private Sample? _sample;
 
     public SourceHealth(Action<string> report)
     {
@@ -18,12 +17,12 @@ internal sealed class SourceHealth
     /// <summary>Number of source failures seen since start (a self-metric).</summary>
     public long FailureCount { get; private set; }
 
-    /// <summary>The sample being filled; sources report into it.</summary>
-    public void Begin(Sample sample) => _sample = sample;
+    /// <summary>Says something about a source once (the circuit breaker's open and close).</summary>
+    public void Say(string message) => _report(message);
 
-    public void Report(SourceId source, bool ok, int errno, string what)
+    public void Report(Sample sample, SourceId source, bool ok, int errno, string what)
     {
-        _sample?.SetSourceOk(source, ok);
+        sample.SetSourceOk(source, ok);
         bool wasFailing = _failing[(int)source];
         if (!ok)
         {

@@ -15,29 +15,31 @@ internal sealed class SysfsLinkSource : ILinkSource
     private readonly InterfaceSelector _selector;
     private readonly InterfaceRegistry _registry;
     private readonly Dictionary<string, InterfaceStatistics> _readers = new(StringComparer.Ordinal);
-    private readonly IRingFullSource? _ringFull;
     private string[] _monitored;
 
-    public SysfsLinkSource(string sysRoot, InterfaceSelector selector, InterfaceRegistry registry, IRingFullSource? ringFull)
+    public SysfsLinkSource(string sysRoot, InterfaceSelector selector, InterfaceRegistry registry)
     {
-        _ringFull = ringFull;
         _sysRoot = sysRoot;
         _selector = selector;
         _registry = registry;
         _monitored = Resolve();
     }
 
+    public SourceId Id => SourceId.Links;
+
+    public string Description => KernelPaths.NetClass(_sysRoot);
+
     public IReadOnlyList<string> ListInterfaces() => NetClassDirectory.ListInterfaces(_sysRoot);
 
-    public void Read(Sample sample, SourceHealth health)
+    public void Read(Sample sample)
     {
         if (_selector.HasGlobs)
         {
             _monitored = Resolve();
         }
 
-        bool ok = true;
         int failedErrno = 0;
+        string? failed = null;
         foreach (string name in _monitored)
         {
             if (!_readers.TryGetValue(name, out InterfaceStatistics? reader))
@@ -58,17 +60,15 @@ internal sealed class SysfsLinkSource : ILinkSource
             }
             else if (errno is not (Interop.Errno.ENOENT or Interop.Errno.ENODEV))
             {
-                ok = false; // a vanished interface is not a source failure; the delta engine reports it
-                failedErrno = errno;
+                // A vanished interface is not a source failure (the delta engine reports it); anything else is.
+                (failed, failedErrno) = (name, errno);
             }
         }
 
-        health.Report(SourceId.Links, ok, failedErrno, KernelPaths.NetClass(_sysRoot));
-        _ringFull?.Read(sample, health);
-    }
-
-    public void Dispose()
-    {
+        if (failed is not null)
+        {
+            throw new KernelSourceException("read " + KernelPaths.Interface(_sysRoot, failed) + "/statistics", failedErrno);
+        }
     }
 
     private string[] Resolve()

@@ -1,0 +1,55 @@
+using NetDrop.Kernel;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+
+namespace NetDrop.Resilience;
+
+/// <summary>
+/// The resilience of one kernel source: an immediate retry for transient errnos (EINTR, EAGAIN, and ENOBUFS, which
+/// means "restart the netlink dump"), and a circuit breaker that stops touching a source that keeps failing (an
+/// EACCES on a hardened host, a netlink socket seccomp forbids), says so once, and probes it again later.
+/// </summary>
+/// <remarks>
+/// Deliberately not around the sampling loop (Polly's "retry for periodic execution" anti-pattern: the next tick is
+/// the retry) and not around the OTLP exporter, which retries by itself.
+/// </remarks>
+internal static class SourcePipelines
+{
+    /// <summary>How long a broken source is left alone before one probing read. The default value is 60 seconds.</summary>
+    public static readonly TimeSpan BreakDuration = TimeSpan.FromSeconds(60);
+
+    /// <summary>Failed reads in a row that open the circuit.</summary>
+    public const int FailuresToBreak = 3;
+
+    public static ResiliencePipeline Create(string source, TimeSpan interval, TimeProvider time, Action<string> report) =>
+        new ResiliencePipelineBuilder { TimeProvider = time, Name = "netdrop.source." + source }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<KernelSourceException>(static ex => Interop.Errno.IsTransient(ex.Errno)),
+                MaxRetryAttempts = 2,
+                Delay = TimeSpan.Zero,
+                BackoffType = DelayBackoffType.Constant,
+            })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<KernelSourceException>(),
+                FailureRatio = 1.0,
+                MinimumThroughput = FailuresToBreak,
+
+                // Long enough to hold FailuresToBreak samples at any interval.
+                SamplingDuration = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, interval.Ticks * (FailuresToBreak + 2))),
+                BreakDuration = BreakDuration,
+                OnOpened = args =>
+                {
+                    report($"source {source} failed {FailuresToBreak} samples in a row; not reading it for {args.BreakDuration.TotalSeconds:0} s, then trying once more");
+                    return default;
+                },
+                OnClosed = _ =>
+                {
+                    report($"source {source} is readable again; reading it every sample");
+                    return default;
+                },
+            })
+            .Build();
+}
