@@ -76,16 +76,8 @@ internal sealed class MibFile
 
         int valueIndex = 0;
         bool isHeader = true;
-        while (!content.IsEmpty)
+        foreach (ReadOnlySpan<byte> line in new ProcLines(content))
         {
-            int newline = content.IndexOf((byte)'\n');
-            ReadOnlySpan<byte> line = newline < 0 ? content : content[..newline];
-            content = newline < 0 ? default : content[(newline + 1)..];
-            if (line.IsEmpty)
-            {
-                continue;
-            }
-
             if (!isHeader)
             {
                 valueIndex = ParseValues(line, valueIndex);
@@ -137,16 +129,8 @@ internal sealed class MibFile
 
         int offset = 0;
         bool isHeader = true;
-        while (!content.IsEmpty)
+        foreach (ReadOnlySpan<byte> line in new ProcLines(content))
         {
-            int newline = content.IndexOf((byte)'\n');
-            ReadOnlySpan<byte> line = newline < 0 ? content : content[..newline];
-            content = newline < 0 ? default : content[(newline + 1)..];
-            if (line.IsEmpty)
-            {
-                continue;
-            }
-
             if (isHeader)
             {
                 if (offset + line.Length > _headersLength ||
@@ -170,16 +154,8 @@ internal sealed class MibFile
         using var headers = new MemoryStream();
         int fieldCount = 0;
         bool isHeader = true;
-        while (!content.IsEmpty)
+        foreach (ReadOnlySpan<byte> line in new ProcLines(content))
         {
-            int newline = content.IndexOf((byte)'\n');
-            ReadOnlySpan<byte> line = newline < 0 ? content : content[..newline];
-            content = newline < 0 ? default : content[(newline + 1)..];
-            if (line.IsEmpty)
-            {
-                continue;
-            }
-
             if (isHeader)
             {
                 headers.Write(line);

@@ -63,9 +63,8 @@ internal sealed class Snmp6File
         }
 
         int index = 0;
-        foreach (Range lineRange in content.Split((byte)'\n'))
+        foreach (ReadOnlySpan<byte> line in new ProcLines(content))
         {
-            ReadOnlySpan<byte> line = content[lineRange];
             if (!TrySplit(line, out _, out ReadOnlySpan<byte> value))
             {
                 continue;
@@ -102,9 +101,9 @@ internal sealed class Snmp6File
         }
 
         int offset = 0;
-        foreach (Range lineRange in content.Split((byte)'\n'))
+        foreach (ReadOnlySpan<byte> line in new ProcLines(content))
         {
-            if (!TrySplit(content[lineRange], out ReadOnlySpan<byte> name, out _))
+            if (!TrySplit(line, out ReadOnlySpan<byte> name, out _))
             {
                 continue;
             }
@@ -126,9 +125,9 @@ internal sealed class Snmp6File
     {
         var slotsByName = new Dictionary<string, int>(StringComparer.Ordinal);
         using var schema = new MemoryStream();
-        foreach (Range lineRange in content.Split((byte)'\n'))
+        foreach (ReadOnlySpan<byte> line in new ProcLines(content))
         {
-            if (!TrySplit(content[lineRange], out ReadOnlySpan<byte> name, out _))
+            if (!TrySplit(line, out ReadOnlySpan<byte> name, out _))
             {
                 continue;
             }

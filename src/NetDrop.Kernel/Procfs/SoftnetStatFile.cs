@@ -47,14 +47,8 @@ internal sealed class SoftnetStatFile
     {
         Count = 0;
         int row = 0;
-        foreach (Range lineRange in content.Split((byte)'\n'))
+        foreach (ReadOnlySpan<byte> line in new ProcLines(content))
         {
-            ReadOnlySpan<byte> line = content[lineRange];
-            if (line.IsEmpty)
-            {
-                continue;
-            }
-
             var cpu = new SoftnetCpu { Cpu = row };
             int column = 0;
             bool valid = true;

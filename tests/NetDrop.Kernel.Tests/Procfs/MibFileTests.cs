@@ -149,17 +149,6 @@ public class MibFileTests
             file.Register(new MibKey(group, name));
         }
 
-        for (int i = 0; i < 100; i++)
-        {
-            file.Parse(content);
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
-        {
-            file.Parse(content);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.PerCalls(() => file.Parse(content)));
     }
 }

@@ -95,18 +95,7 @@ public class SoftnetStatFileTests
     {
         byte[] content = File.ReadAllBytes(Fixtures.KernelFile(Fixtures.CapturedKernel, "proc/net/softnet_stat"));
         var file = new SoftnetStatFile("/nonexistent");
-        for (int i = 0; i < 100; i++)
-        {
-            file.Parse(content);
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
-        {
-            file.Parse(content);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.PerCalls(() => file.Parse(content)));
     }
 
     private static string Row(int columns, uint processed, uint dropped, uint squeeze, int cpu)
