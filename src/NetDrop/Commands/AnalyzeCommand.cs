@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using NetDrop.Analysis;
 
 namespace NetDrop.Commands;
@@ -93,12 +92,6 @@ internal static class AnalyzeCommand
             return 2;
         }
 
-        // PERF: under the JIT, compiling the terminal renderer costs about as much as the analysis; do it on the other
-        // core meanwhile. Native AOT has nothing to compile, so it skips this.
-        Task? warmUp = format == ReportFormat.Text && request.Output is null && RuntimeFeature.IsDynamicCodeCompiled
-            ? Task.Run(TextReportRenderer.WarmUp, cancellationToken)
-            : null;
-
         DropReport report;
         try
         {
@@ -113,15 +106,6 @@ internal static class AnalyzeCommand
         {
             stderr.WriteLine($"netdrop analyze: cannot read the input: {OneLine(ex.Message)}");
             return 1;
-        }
-
-        try
-        {
-            warmUp?.Wait(cancellationToken);
-        }
-        catch (Exception ex) when (ex is AggregateException or OperationCanceledException)
-        {
-            // A failed warm-up only costs time; the real rendering below reports any real problem.
         }
 
         try
