@@ -82,8 +82,6 @@ internal sealed class CsvSampleReader : IDisposable
     /// <summary>What a person should know about this file that is not an error (header-less, repeated headers, ...).</summary>
     public IReadOnlyList<string> Notes => _notes;
 
-    /// <summary>The first row's timestamp, read when the file is opened; <c>null</c> when the file has no row.</summary>
-    public LocalTimestamp? FirstTimestamp { get; private set; }
 
     /// <summary>
     /// Opens a file (or <c>-</c> for standard input), detects gzip by its magic bytes, and reads the first line to learn
@@ -297,7 +295,6 @@ internal sealed class CsvSampleReader : IDisposable
     private void FinishRow()
     {
         Current.Line = _lineNumber;
-        FirstTimestamp ??= Current.Timestamp;
         Rows++;
     }
 
