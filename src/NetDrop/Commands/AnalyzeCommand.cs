@@ -28,7 +28,7 @@ internal static class AnalyzeCommand
         format.AcceptOnlyFromAmong("text", "json", "markdown", "md", "html");
         var output = new Option<string?>("--output", "-o")
         {
-            Description = "Write the report to this file instead of standard output.",
+            Description = "Write the report to this file instead of standard output ('-' is standard output).",
         };
         var top = new Option<int>("--top")
         {
@@ -110,7 +110,7 @@ internal static class AnalyzeCommand
 
         try
         {
-            if (request.Output is { } path)
+            if (request.Output is { } path && path != "-")
             {
                 WriteToFile(report, format, path);
                 stderr.WriteLine($"netdrop analyze: wrote the {FormatName(format)} report to {path}.");
