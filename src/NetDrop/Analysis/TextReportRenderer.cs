@@ -65,7 +65,7 @@ internal static class TextReportRenderer
             ("Total intervals monitored", Count(report.Intervals), TerminalStyle.Bold),
             ("Intervals with drops", $"{Count(report.IntervalsWithDrops)} ({Percent(report.PercentWithDrops)})", TerminalStyle.Bold),
             ("Time span", Span(report.FirstTimestamp, report.LastTimestamp), TerminalStyle.None),
-            ("Severity", SeverityLine(report.Severity), TerminalStyle.None),
+            ("Severity", SeverityLine(report.Severity, color: false), TerminalStyle.None),
             ("Total drops", $"{Count(report.TotalDrops)} (sum of the total_drops column)", TerminalStyle.Bold),
         };
         if (report.Intervals > 0)
@@ -74,13 +74,16 @@ internal static class TextReportRenderer
             rows.Add(("Drop episodes", Count(report.Episodes.Count) + longest, TerminalStyle.None));
         }
 
-        writer.KeyValues(rows);
+        writer.KeyValues(rows, coloredValues: new Dictionary<string, string> { ["Severity"] = SeverityLine(report.Severity, color: true) });
         writer.Line();
     }
 
-    private static string SeverityLine(SeverityCounts severity) =>
-        $"CRIT {Count(severity.Crit)} · WARN {Count(severity.Warn)} · OK {Count(severity.Ok)}"
-        + (severity.Other > 0 ? $" · other {Count(severity.Other)}" : "");
+    private static string SeverityLine(SeverityCounts severity, bool color)
+    {
+        string Paint(string text, TerminalStyle style) => color ? style.Start + text + Reset : text;
+        return $"{Paint("CRIT " + Count(severity.Crit), TerminalStyle.Red)} · {Paint("WARN " + Count(severity.Warn), TerminalStyle.Yellow)} · {Paint("OK " + Count(severity.Ok), TerminalStyle.Green)}"
+            + (severity.Other > 0 ? $" · other {Count(severity.Other)}" : "");
+    }
 
     private static void WriteFindings(Writer writer, DropReport report)
     {
@@ -366,7 +369,8 @@ internal static class TextReportRenderer
         }
 
         /// <summary>An aligned two-column list: labels padded to the longest, values wrapped beside them.</summary>
-        public void KeyValues(IReadOnlyList<(string Key, string Value, TerminalStyle Style)> rows, bool boldKeys = false)
+        /// <param name="coloredValues">Values already painted with several colours, by key; used instead of the plain value when colours are on.</param>
+        public void KeyValues(IReadOnlyList<(string Key, string Value, TerminalStyle Style)> rows, bool boldKeys = false, Dictionary<string, string>? coloredValues = null)
         {
             int keyWidth = rows.Select(r => r.Key.Length).DefaultIfEmpty(0).Max();
             string indent = new(' ', keyWidth + 5);
@@ -376,6 +380,13 @@ internal static class TextReportRenderer
                 output.Write("  ");
                 output.Write(color && boldKeys ? TerminalStyle.Bold.Start + key + Reset : key);
                 output.Write(new string(' ', keyWidth - key.Length + 3));
+                if (color && coloredValues is not null && coloredValues.TryGetValue(key, out string? painted))
+                {
+                    output.Write(painted);
+                    output.Write('\n');
+                    continue;
+                }
+
                 Line(lines[0], style);
                 foreach (string more in lines.Skip(1))
                 {
