@@ -21,6 +21,9 @@ internal sealed class CsvSampleReader : IDisposable
 {
     private const int ChunkSize = 1 << 20;
 
+    /// <summary>Roles up to this one hold integers (see <see cref="CsvColumnRole"/>'s order).</summary>
+    private const CsvColumnRole LastIntegerRole = CsvColumnRole.Iteration;
+
     private static readonly byte[] s_ok = "OK"u8.ToArray();
     private static readonly byte[] s_warn = "WARN"u8.ToArray();
     private static readonly byte[] s_crit = "CRIT"u8.ToArray();
@@ -35,6 +38,9 @@ internal sealed class CsvSampleReader : IDisposable
     private bool _endOfStream;
     private bool _skippingLongLine;
     private long _lineNumber;
+
+    // A header-less file's first line is already parsed when the columns are decided; MoveNext hands it out first.
+    private bool _pendingFirstRow;
 
     // PERF: consecutive rows almost always repeat the interface and unavailable cells; compare bytes, decode only on change.
     private byte[] _lastInterface = new byte[64];
@@ -125,8 +131,6 @@ internal sealed class CsvSampleReader : IDisposable
 
         return false;
     }
-
-    private bool _pendingFirstRow;
 
     private static Stream OpenStream(string path, out bool compressed)
     {
@@ -540,8 +544,6 @@ internal sealed class CsvSampleReader : IDisposable
         reason = null;
         return true;
     }
-
-    private const CsvColumnRole LastIntegerRole = CsvColumnRole.Iteration;
 
     private bool TryParseQuotedRow(ReadOnlySpan<byte> line, out string? reason)
     {

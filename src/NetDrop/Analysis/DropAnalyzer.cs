@@ -10,6 +10,8 @@ namespace NetDrop.Analysis;
 /// </summary>
 internal sealed class DropAnalyzer
 {
+    private const int MaxGapsKept = 200;
+
     private readonly AnalysisOptions _options;
     private readonly InterfaceTable _interfaces;
     private readonly long[] _totals = new long[DropCategories.Count];
@@ -242,8 +244,6 @@ internal sealed class DropAnalyzer
             }
         }
     }
-
-    private const int MaxGapsKept = 200;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Keeps(DropSample sample)
