@@ -58,8 +58,6 @@ internal sealed class CsvColumnMap
     /// <summary>Columns no role was found for, by name.</summary>
     public IReadOnlyList<string> IgnoredColumns { get; }
 
-    public bool HasHeader => Layout is CsvInputLayout.SeedHeader or CsvInputLayout.NetDropHeader;
-
     /// <summary>
     /// Maps a header line. Returns <c>null</c> and the first missing seed column when the header lacks one of the
     /// sixteen every NetDrop/seed file has.

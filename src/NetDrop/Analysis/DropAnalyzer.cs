@@ -10,6 +10,8 @@ namespace NetDrop.Analysis;
 /// </summary>
 internal sealed class DropAnalyzer
 {
+    private const int MaxGapsKept = 200;
+
     private readonly AnalysisOptions _options;
     private readonly InterfaceTable _interfaces;
     private readonly long[] _totals = new long[DropCategories.Count];
@@ -243,8 +245,6 @@ internal sealed class DropAnalyzer
         }
     }
 
-    private const int MaxGapsKept = 200;
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Keeps(DropSample sample)
     {
@@ -437,7 +437,7 @@ internal sealed class DropAnalyzer
 
         if (_negativeRows > 0)
         {
-            notes.Add(string.Create(invariant, $"{_negativeRows:N0} intervals hold negative numbers (the seed's deltas went negative when a counter was reset); they are summed as written, as awk does."));
+            notes.Add(string.Create(invariant, $"{_negativeRows:N0} {(_negativeRows == 1 ? "interval holds" : "intervals hold")} negative numbers (the seed's deltas went negative when a counter was reset); they are summed as written, as awk does."));
         }
 
         if (_backwardSteps > 0)
@@ -450,12 +450,12 @@ internal sealed class DropAnalyzer
             long seconds = _gaps.Sum(g => g.Seconds);
             MonitoringGap longest = _gaps.MaxBy(g => g.Seconds)!;
             string shown = _gapCount > _gaps.Count ? $" (the first {_gaps.Count} add up to {ReportFormatting.Duration(seconds)})" : $", {ReportFormatting.Duration(seconds)} in all";
-            notes.Add(string.Create(invariant, $"The log has {_gapCount:N0} gap(s) with no rows{shown}; the longest from {longest.After} to {longest.Before} ({ReportFormatting.Duration(longest.Seconds)}). No data there is not the same as no drops."));
+            notes.Add(string.Create(invariant, $"The log has {_gapCount:N0} {(_gapCount == 1 ? "gap" : "gaps")} with no rows{shown}; the longest from {longest.After} to {longest.Before} ({ReportFormatting.Duration(longest.Seconds)}). No data there is not the same as no drops."));
         }
 
         if (_leftOut > 0)
         {
-            notes.Add(string.Create(invariant, $"{_leftOut:N0} intervals outside the requested time range or interfaces were left out."));
+            notes.Add(string.Create(invariant, $"{_leftOut:N0} {(_leftOut == 1 ? "interval" : "intervals")} outside the requested time range or interfaces {(_leftOut == 1 ? "was" : "were")} left out."));
         }
 
         for (int id = 0; id < DropCategories.Count; id++)

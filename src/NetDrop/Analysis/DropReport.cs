@@ -51,6 +51,4 @@ internal sealed record DropReport(
     /// <summary>The drop category with the largest sum, if any dropped.</summary>
     public CategoryTotal? Dominant =>
         DropCategories.Where(c => c.Total > 0).OrderByDescending(c => c.Total).ThenBy(c => c.Category.Id).FirstOrDefault();
-
-    public bool HasCategory(DropCategory category) => Categories.Any(c => c.Category == category);
 }

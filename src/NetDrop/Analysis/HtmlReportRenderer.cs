@@ -142,11 +142,15 @@ internal static class HtmlReportRenderer
             return;
         }
 
-        html.Append("<table id=\"episodes\">\n<thead><tr><th class=\"num\">#</th><th>Interface</th><th>Start</th><th>End</th><th class=\"num\">Duration</th><th class=\"num\">Intervals</th><th class=\"num\">Drops</th><th class=\"num\">Peak</th><th>Dominant</th><th>Co-occurring</th></tr></thead>\n<tbody>\n");
+        bool severalInterfaces = report.Interfaces.Count > 1;
+        html.Append("<table id=\"episodes\">\n<thead><tr><th class=\"num\">#</th>").Append(severalInterfaces ? "<th>Interface</th>" : "")
+            .Append("<th>Start</th><th>End</th><th class=\"num\">Duration</th><th class=\"num\">Intervals</th><th class=\"num\">Drops</th><th class=\"num\">Peak</th><th>Dominant</th><th>Co-occurring</th></tr></thead>\n<tbody>\n");
         int rank = 1;
         foreach (DropEpisode episode in episodes.Worst)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td class=\"num\">{rank++}</td><td>{Encode(episode.Interface)}</td><td class=\"time\">{episode.Start}</td><td class=\"time\">{episode.End}{(episode.Ongoing ? " <span class=\"badge crit\">ongoing</span>" : "")}</td>");
+            // The end on the start's day needs only its time of day.
+            string end = episode.End.Day == episode.Start.Day ? episode.End.ToString("HH:mm:ss") : episode.End.ToString();
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td class=\"num\">{rank++}</td>{(severalInterfaces ? $"<td>{Encode(episode.Interface)}</td>" : "")}<td class=\"time\">{episode.Start}</td><td class=\"time\">{end}{(episode.Ongoing ? " <span class=\"badge crit\">ongoing</span>" : "")}</td>");
             html.Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{Duration(episode.DurationSeconds)}</td><td class=\"num\">{Count(episode.Intervals)}</td><td class=\"num strong\">{Count(episode.TotalDrops)}</td><td class=\"num\">{Count(episode.Peak)} <span class=\"muted\">at {episode.PeakAt.ToString("HH:mm:ss")}</span></td><td>");
             if (episode.Dominant is { } dominant)
             {
@@ -324,7 +328,7 @@ internal static class HtmlReportRenderer
         .card .label { color:var(--muted); font-size:12px; text-transform:uppercase; letter-spacing:.04em; }
         .card .value { font-size:24px; font-weight:650; margin-top:2px; font-variant-numeric:tabular-nums; }
         .card .detail { color:var(--muted); font-size:12px; }
-        .panel { background:var(--panel); border:1px solid var(--line); border-radius:10px; padding:16px 18px; margin-bottom:16px; }
+        .panel { background:var(--panel); border:1px solid var(--line); border-radius:10px; padding:16px 18px; margin-bottom:16px; overflow-x:auto; }
         .two { display:grid; grid-template-columns:repeat(auto-fit, minmax(460px, 1fr)); gap:16px; }
         .two .panel { margin-bottom:16px; }
         dl { display:grid; grid-template-columns:max-content 1fr; gap:6px 16px; margin:0; }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using NetDrop.Analysis;
 
 namespace NetDrop.Commands;
@@ -29,7 +28,7 @@ internal static class AnalyzeCommand
         format.AcceptOnlyFromAmong("text", "json", "markdown", "md", "html");
         var output = new Option<string?>("--output", "-o")
         {
-            Description = "Write the report to this file instead of standard output.",
+            Description = "Write the report to this file instead of standard output ('-' is standard output).",
         };
         var top = new Option<int>("--top")
         {
@@ -93,12 +92,6 @@ internal static class AnalyzeCommand
             return 2;
         }
 
-        // PERF: under the JIT, compiling the terminal renderer costs about as much as the analysis; do it on the other
-        // core meanwhile. Native AOT has nothing to compile, so it skips this.
-        Task? warmUp = format == ReportFormat.Text && request.Output is null && RuntimeFeature.IsDynamicCodeCompiled
-            ? Task.Run(TextReportRenderer.WarmUp, cancellationToken)
-            : null;
-
         DropReport report;
         try
         {
@@ -117,16 +110,7 @@ internal static class AnalyzeCommand
 
         try
         {
-            warmUp?.Wait(cancellationToken);
-        }
-        catch (Exception ex) when (ex is AggregateException or OperationCanceledException)
-        {
-            // A failed warm-up only costs time; the real rendering below reports any real problem.
-        }
-
-        try
-        {
-            if (request.Output is { } path)
+            if (request.Output is { } path && path != "-")
             {
                 WriteToFile(report, format, path);
                 stderr.WriteLine($"netdrop analyze: wrote the {FormatName(format)} report to {path}.");

@@ -80,6 +80,16 @@ public sealed class AnalyzeCommandTests : IDisposable
     }
 
     [Fact]
+    public void Run_OutputDash_WritesToStandardOutput()
+    {
+        int exit = Run(new AnalyzeRequest([AnalyzeTestFiles.Fixture("seed.csv")], "json", "-", 10, 20, null, null, [], false));
+        Assert.Equal(0, exit);
+        using JsonDocument json = JsonDocument.Parse(_stdout.ToString());
+        Assert.Equal(240, json.RootElement.GetProperty("intervals").GetInt64());
+        Assert.False(File.Exists("-"));
+    }
+
+    [Fact]
     public void Run_OutputIntoMissingDirectory_ExitOne()
     {
         int exit = Run(new AnalyzeRequest([AnalyzeTestFiles.Fixture("seed.csv")], "json", "/nonexistent-dir/report.json", 10, 20, null, null, [], false));

@@ -126,6 +126,14 @@ public class CsvSampleReaderTests
         Assert.Equal($"{path}: no such file.", error.Message);
     }
 
+    [Fact]
+    public void Open_Directory_SaysItIsADirectory()
+    {
+        string path = AnalyzeTestFiles.NewTempDirectory();
+        AnalyzeInputException error = Assert.Throws<AnalyzeInputException>(() => Open(path));
+        Assert.Equal($"{path}: is a directory, not a CSV log.", error.Message);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("\n\n")]

@@ -46,7 +46,7 @@ public class DropAnalyzerTests
         Assert.All(report.Episodes.Worst, e => Assert.Equal(2, e.Intervals));
         MonitoringGap gap = Assert.Single(report.Gaps.First);
         Assert.Equal((At(2), At(40)), (gap.After, gap.Before));
-        Assert.Contains(report.Notes, n => n.Contains("1 gap(s) with no rows", StringComparison.Ordinal) && n.Contains("3m 10s", StringComparison.Ordinal));
+        Assert.Contains(report.Notes, n => n.Contains("1 gap with no rows", StringComparison.Ordinal) && n.Contains("3m 10s", StringComparison.Ordinal));
     }
 
     [Fact]
