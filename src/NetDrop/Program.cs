@@ -19,6 +19,8 @@ internal static class Program
             """);
         MonitorCommand.AddSeedForm(root);
         root.Subcommands.Add(MonitorCommand.Create());
+        root.Subcommands.Add(HealthCommand.Create());
+        root.Subcommands.Add(PrepareLogDirCommand.Create());
 
         ParseResult result = root.Parse(args);
         if (result.Errors.Count > 0)
