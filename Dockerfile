@@ -34,7 +34,8 @@ RUN arch="${TARGETARCH:-$(dpkg --print-architecture)}" \
 COPY --link src/ src/
 # The same publish as test.sh's Native AOT check, for this architecture: warnings are errors, so a trim or AOT
 # warning fails the image build as it fails the test suite.
-RUN dotnet publish src/NetDrop -c Release -r "$(cat /tmp/rid)" -p:PublishAot=true -o /app -nologo -warnaserror
+RUN rid="$(cat /tmp/rid)" \
+    && dotnet publish src/NetDrop -c Release -r "$rid" -p:PublishAot=true -o /app -nologo -warnaserror
 
 FROM mcr.microsoft.com/dotnet/runtime-deps:${DOTNET_VERSION}-noble-chiseled
 LABEL org.opencontainers.image.title="netdrop" \
