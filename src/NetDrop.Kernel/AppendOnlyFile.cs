@@ -28,6 +28,9 @@ internal sealed class AppendOnlyFile : IDisposable
 
     public string Path { get; }
 
+    /// <summary>The open file's current size in bytes (0 when not open).</summary>
+    public long Length => _fd >= 0 ? (long)StatDescriptor().stx_size : 0;
+
     /// <summary>
     /// Opens the file (creating it), or reopens it if it was renamed or removed since. Returns whether the file is
     /// empty, i.e. needs its header. Throws <see cref="KernelSourceException"/> if it cannot be opened.

@@ -19,6 +19,7 @@ internal static class Program
             """);
         MonitorCommand.AddSeedForm(root);
         root.Subcommands.Add(MonitorCommand.Create());
+        root.Subcommands.Add(ConfigCommand.Create());
         root.Subcommands.Add(HealthCommand.Create());
         root.Subcommands.Add(PrepareLogDirCommand.Create());
 

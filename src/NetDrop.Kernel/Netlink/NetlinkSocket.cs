@@ -93,6 +93,12 @@ internal sealed class NetlinkSocket : IDisposable
     }
 
     /// <summary>
+    /// How many dumps were started again because the kernel flagged the previous attempt inconsistent
+    /// (<c>NLM_F_DUMP_INTR</c>: the object list changed between datagrams) or dropped replies (ENOBUFS).
+    /// </summary>
+    public long Restarts { get; private set; }
+
+    /// <summary>
     /// Runs one dump and returns the raw replies, every datagram back to back (each padded to <c>NLMSG_ALIGN</c>),
     /// ending with the <c>NLMSG_DONE</c> message. The span is valid until the next dump on this socket.
     /// </summary>
@@ -134,6 +140,8 @@ internal sealed class NetlinkSocket : IDisposable
                 int errno = outcome == DumpOutcome.Overrun ? Interop.Errno.ENOBUFS : Interop.Errno.EINTR;
                 throw new KernelSourceException($"{operation} ({MaxDumpAttempts} attempts)", errno);
             }
+
+            Restarts++;
         }
     }
 

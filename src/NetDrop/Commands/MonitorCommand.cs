@@ -1,19 +1,20 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
+using Microsoft.Extensions.Hosting;
+using NetDrop.Configuration;
+using NetDrop.Hosting;
 using NetDrop.Monitoring;
 
 namespace NetDrop.Commands;
 
 /// <summary>
-/// <c>netdrop monitor</c> and the seed-compatible <c>netdrop [INTERFACE] [INTERVAL] [LOGFILE]</c>: both build
-/// <see cref="MonitorOptions"/> and run <see cref="MonitorRunner"/>.
+/// <c>netdrop monitor</c> and the seed-compatible <c>netdrop [INTERFACE] [INTERVAL] [LOGFILE]</c>: both turn their
+/// arguments into configuration entries that override the file and environment, then run the monitor.
 /// </summary>
 internal static class MonitorCommand
 {
     private static readonly Option<string[]> s_interface = new("--interface", "-i")
     {
         Description = "Interface to monitor, by name or glob (eth0, 'ens*', bond0). Repeat for several. Default: every interface but lo.",
-        AllowMultipleArgumentsPerToken = false,
     };
 
     private static readonly Option<string[]> s_exclude = new("--exclude")
@@ -23,7 +24,7 @@ internal static class MonitorCommand
 
     private static readonly Option<string> s_interval = new("--interval", "-n")
     {
-        Description = "Seconds between samples; fractions allowed (0.5). Default: 5.",
+        Description = "Seconds between samples; fractions (0.5) and units (500ms, 1m) allowed. Default: 5.",
     };
 
     private static readonly Option<string> s_csv = new("--csv")
@@ -33,7 +34,12 @@ internal static class MonitorCommand
 
     private static readonly Option<bool> s_noCsv = new("--no-csv")
     {
-        Description = "Write no CSV log (console only).",
+        Description = "Write no CSV log (console, and OTLP if configured, only).",
+    };
+
+    private static readonly Option<string> s_config = new("--config", "-c")
+    {
+        Description = "YAML configuration file (see netdrop.yaml); environment NETDROP_* and these flags override it.",
     };
 
     private static readonly Option<string> s_threshold = new("--threshold")
@@ -66,6 +72,11 @@ internal static class MonitorCommand
         Description = "Read interface counters from /sys/class/net/IF/statistics instead of one rtnetlink dump.",
     };
 
+    private static readonly Option<string> s_otlpEndpoint = new("--otlp-endpoint")
+    {
+        Description = "Send metrics and CRIT logs over OTLP to this collector (http://host:4317). Default: off, unless OTEL_EXPORTER_OTLP_ENDPOINT is set.",
+    };
+
     private static readonly Argument<string> s_seedInterface = new("INTERFACE")
     {
         Description = "Seed form: interface to monitor (default eth0).",
@@ -84,16 +95,20 @@ internal static class MonitorCommand
         Arity = ArgumentArity.ZeroOrOne,
     };
 
+    private static Option[] SharedOptions => [s_config, s_threshold, s_count, s_procRoot, s_sysRoot, s_noColor, s_sysfs, s_otlpEndpoint];
+
     /// <summary>The <c>monitor</c> subcommand.</summary>
     public static Command Create()
     {
         var command = new Command("monitor", """
-            Watch packet drops on this host, layer by layer, and report every interval on the console and in a CSV.
+            Watch packet drops on this host, layer by layer, and report every interval on the console, in a CSV and,
+            when an OTLP endpoint is configured, as OpenTelemetry metrics and CRIT log records.
 
             Examples:
               netdrop monitor --interface eth0 --interval 5 --csv /var/log/network_drops.log
               netdrop monitor -i 'ens*' -i bond0 --threshold 500
               netdrop monitor --count 12 --interval 0.5 --no-csv      # a 6-second look, console only
+              netdrop monitor --config /etc/netdrop/netdrop.yaml --otlp-endpoint http://localhost:4317
             """);
         foreach (Option option in SharedOptions)
         {
@@ -107,27 +122,13 @@ internal static class MonitorCommand
         command.Options.Add(s_noCsv);
         command.SetAction((result, cancellationToken) =>
         {
-            var options = new MonitorOptions
-            {
-                Interfaces = [.. result.GetValue(s_interface) ?? []],
-                Exclude = [.. result.GetValue(s_exclude) ?? []],
-            };
-            if (result.GetValue(s_interval) is { } interval)
-            {
-                options.Interval = CommandLineValues.ParseInterval(interval, "--interval");
-            }
-
-            if (result.GetValue(s_csv) is { } csv)
-            {
-                options.CsvPath = csv;
-            }
-
-            if (result.GetValue(s_noCsv))
-            {
-                options.CsvPath = null;
-            }
-
-            return RunAsync(ApplyShared(result, options), cancellationToken);
+            var entries = new List<ConfigEntry>();
+            AddList(entries, ConfigKeys.Interfaces, result.GetValue(s_interface), "--interface");
+            AddList(entries, ConfigKeys.Exclude, result.GetValue(s_exclude), "--exclude");
+            Add(entries, ConfigKeys.Interval, result.GetValue(s_interval), "--interval");
+            Add(entries, ConfigKeys.CsvPath, result.GetValue(s_csv), "--csv");
+            Add(entries, ConfigKeys.CsvPath, result.GetValue(s_noCsv) ? "" : null, "--no-csv");
+            return RunAsync(result, entries, seedDefaults: []);
         });
         return command;
     }
@@ -145,65 +146,61 @@ internal static class MonitorCommand
 
         root.SetAction((result, cancellationToken) =>
         {
-            var options = new MonitorOptions
-            {
-                Interfaces = [result.GetValue(s_seedInterface) ?? MonitorOptions.SeedDefaultInterface],
-            };
-            if (result.GetValue(s_seedInterval) is { } interval)
-            {
-                options.Interval = CommandLineValues.ParseInterval(interval, "INTERVAL");
-            }
+            var entries = new List<ConfigEntry>();
+            AddList(entries, ConfigKeys.Interfaces, result.GetValue(s_seedInterface) is { } name ? [name] : null, "INTERFACE");
+            Add(entries, ConfigKeys.Interval, result.GetValue(s_seedInterval), "INTERVAL");
+            Add(entries, ConfigKeys.CsvPath, result.GetValue(s_seedLogFile), "LOGFILE");
 
-            if (result.GetValue(s_seedLogFile) is { } logFile)
-            {
-                options.CsvPath = logFile;
-            }
-
-            return RunAsync(ApplyShared(result, options), cancellationToken);
+            // The seed watched eth0 when no interface was named; a config file or NETDROP_INTERFACES can still say otherwise.
+            return RunAsync(result, entries, seedDefaults: [new ConfigEntry(ConfigKeys.Interfaces.Path, MonitorOptions.SeedDefaultInterface, [MonitorOptions.SeedDefaultInterface], "default (seed form)")]);
         });
     }
 
-    private static Option[] SharedOptions => [s_threshold, s_count, s_procRoot, s_sysRoot, s_noColor, s_sysfs];
-
-    private static MonitorOptions ApplyShared(ParseResult result, MonitorOptions options)
+    /// <summary>Reads the file, environment and flags into the effective configuration (shared with <c>config show</c>).</summary>
+    public static NetDropConfiguration LoadConfiguration(ParseResult result, List<ConfigEntry> entries, IEnumerable<ConfigEntry> seedDefaults)
     {
-        if (result.GetValue(s_threshold) is { } threshold)
-        {
-            options.Threshold = CommandLineValues.ParsePositive(threshold, "--threshold");
-        }
+        Add(entries, ConfigKeys.Threshold, result.GetValue(s_threshold), "--threshold");
+        Add(entries, ConfigKeys.ProcRoot, result.GetValue(s_procRoot), "--proc-root");
+        Add(entries, ConfigKeys.SysRoot, result.GetValue(s_sysRoot), "--sys-root");
+        Add(entries, ConfigKeys.ConsoleColor, result.GetValue(s_noColor) ? "never" : null, "--no-color");
+        Add(entries, ConfigKeys.LinkSource, result.GetValue(s_sysfs) ? "sysfs" : null, "--sysfs-links");
+        Add(entries, ConfigKeys.OtlpEndpoint, result.GetValue(s_otlpEndpoint), "--otlp-endpoint");
 
+        var configuration = new NetDropConfiguration();
+        configuration.Apply(seedDefaults);
+        return NetDropConfiguration.Load(result.GetValue(s_config), Environment.GetEnvironmentVariables(), entries, configuration);
+    }
+
+    private static async Task<int> RunAsync(ParseResult result, List<ConfigEntry> entries, IEnumerable<ConfigEntry> seedDefaults)
+    {
+        MonitorOptions options = LoadConfiguration(result, entries, seedDefaults).Bind();
         if (result.GetValue(s_count) is { } count)
         {
             options.Count = CommandLineValues.ParseCount(count, "--count");
         }
 
-        options.ProcRoot = result.GetValue(s_procRoot) ?? options.ProcRoot;
-        options.SysRoot = result.GetValue(s_sysRoot) ?? options.SysRoot;
-        if (result.GetValue(s_noColor))
-        {
-            options.Color = false;
-        }
-
-        if (result.GetValue(s_sysfs))
-        {
-            options.LinkSource = LinkSourceKind.Sysfs;
-        }
-
-        return options;
+        using var session = new MonitorSession(options, System.Console.Out, System.Console.Error);
+        session.WriteBanner();
+        using IHost host = NetDropHost.Build(session, Environment.GetEnvironmentVariables());
+        var sampling = (SamplingService)host.Services.GetService(typeof(SamplingService))!;
+        await host.StartAsync().ConfigureAwait(false);
+        await host.WaitForShutdownAsync().ConfigureAwait(false);
+        return sampling.ExitCode;
     }
 
-    // SIGTERM (systemd, kubelet) and Ctrl+C end the loop between intervals; completed intervals are already written.
-    private static async Task<int> RunAsync(MonitorOptions options, CancellationToken cancellationToken)
+    private static void Add(List<ConfigEntry> entries, ConfigKey key, string? value, string origin)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        void Stop(PosixSignalContext context)
+        if (value is not null)
         {
-            context.Cancel = true;
-            stop.Cancel();
+            entries.Add(new ConfigEntry(key.Path, value, null, origin));
         }
+    }
 
-        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        return await new MonitorRunner(options, System.Console.Out, System.Console.Error).RunAsync(stop.Token).ConfigureAwait(false);
+    private static void AddList(List<ConfigEntry> entries, ConfigKey key, string[]? values, string origin)
+    {
+        if (values is { Length: > 0 })
+        {
+            entries.Add(new ConfigEntry(key.Path, string.Join(',', values), values, origin));
+        }
     }
 }

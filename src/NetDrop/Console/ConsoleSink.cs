@@ -94,7 +94,7 @@ internal sealed class ConsoleSink : IIntervalSink
         bool first = true;
         foreach (InterfaceDelta delta in report.Interfaces)
         {
-            ulong value = ValueOf(delta, category);
+            ulong value = delta.ValueOf(category);
             if (value == 0)
             {
                 continue;
@@ -105,7 +105,7 @@ internal sealed class ConsoleSink : IIntervalSink
             bool firstSlave = true;
             foreach (InterfaceDelta slave in report.Slaves)
             {
-                ulong slaveValue = ValueOf(slave, category);
+                ulong slaveValue = slave.ValueOf(category);
                 if (slave.MasterSeries != delta.Series || slaveValue == 0)
                 {
                     continue;
@@ -118,13 +118,4 @@ internal sealed class ConsoleSink : IIntervalSink
 
         line.Append(')');
     }
-
-    private static ulong ValueOf(in InterfaceDelta delta, DropCategory category) => category.Id switch
-    {
-        0 => delta.NicRx,
-        1 => delta.NicTx,
-        2 => delta.NicMissed,
-        3 => delta.Qdisc,
-        _ => 0,
-    };
 }

@@ -15,10 +15,16 @@ internal sealed class CsvSink : IIntervalSink, IDisposable
 
     private readonly AppendOnlyFile _file;
     private readonly CsvRowFormatter _formatter = new();
+    private readonly long _maxSizeBytes;
+    private readonly int _maxFiles;
 
-    public CsvSink(string path)
+    /// <param name="maxSizeBytes">Rotate before a row would take the file past this size; 0 leaves rotation to logrotate.</param>
+    /// <param name="maxFiles">Rotated files kept: <c>path.1</c> (newest) to <c>path.N</c>.</param>
+    public CsvSink(string path, long maxSizeBytes = 0, int maxFiles = 5)
     {
         _file = new AppendOnlyFile(path);
+        _maxSizeBytes = maxSizeBytes;
+        _maxFiles = maxFiles;
     }
 
     public string Path => _file.Path;
@@ -34,8 +40,31 @@ internal sealed class CsvSink : IIntervalSink, IDisposable
 
     public void Write(IntervalReport report)
     {
+        ReadOnlySpan<byte> row = _formatter.Format(report);
+        if (_maxSizeBytes > 0 && _file.Length + row.Length > _maxSizeBytes)
+        {
+            Rotate();
+        }
+
         Open();
-        _file.Write(_formatter.Format(report));
+        _file.Write(row);
+    }
+
+    // In a pod nothing runs logrotate: shift path.N-1 → path.N … path → path.1, and start a new file with its header.
+    // The rename is noticed by AppendOnlyFile, which reopens the path at the next write.
+    private void Rotate()
+    {
+        string path = _file.Path;
+        File.Delete($"{path}.{_maxFiles}");
+        for (int i = _maxFiles - 1; i >= 1; i--)
+        {
+            if (File.Exists($"{path}.{i}"))
+            {
+                File.Move($"{path}.{i}", $"{path}.{i + 1}");
+            }
+        }
+
+        File.Move(path, path + ".1");
     }
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using NetDrop.Kernel.Sysfs;
 using NetDrop.Sampling;
 
 namespace NetDrop.Monitoring;
@@ -7,19 +8,17 @@ internal static class BondBanner
 {
     public static IEnumerable<string> Lines(string sysRoot, string procRoot, Sample baseline, InterfaceRegistry registry)
     {
-        foreach (InterfaceReading master in baseline.Interfaces)
+        foreach (InterfaceReading reading in baseline.Interfaces)
         {
-            string name = registry.NameOf(master.Series);
-            string modeFile = Path.Join(sysRoot, "class/net", name, "bonding/mode");
-            if (!File.Exists(modeFile))
+            string name = registry.NameOf(reading.Series);
+            if (reading.MasterIfIndex != 0 || !BondingFiles.TryRead(sysRoot, procRoot, name, out BondInfo? bond))
             {
                 continue;
             }
 
-            string[] slaves = [.. baseline.Interfaces.Where(slave => slave.MasterIfIndex == master.IfIndex).Select(slave => registry.NameOf(slave.Series))];
-            yield return $"Bond:            {name}";
-            yield return $"Bond Mode:       {File.ReadAllText(modeFile).Trim()}";
-            yield return $"Bond Slaves:     {(slaves.Length > 0 ? string.Join(' ', slaves) : "(none)")}";
+            yield return $"Bond:            {bond.Name}";
+            yield return $"Bond Mode:       {bond.Mode} ({bond.ModeDescription})";
+            yield return $"Bond Slaves:     {(bond.Slaves.Length > 0 ? string.Join(' ', bond.Slaves) : "(none)")}";
         }
     }
 }

@@ -1,3 +1,4 @@
+using NetDrop.Configuration;
 using NetDrop.Kernel;
 using NetDrop.Sampling;
 
@@ -36,6 +37,23 @@ internal sealed class MonitorOptions
     public bool? Color { get; set; }
 
     public LinkSourceKind LinkSource { get; set; } = LinkSourceKind.Netlink;
+
+    /// <summary>Rotate the CSV when it grows past this many bytes; 0 (the default) leaves rotation to logrotate.</summary>
+    public long CsvMaxSizeBytes { get; set; }
+
+    /// <summary>Rotated CSV files kept (name.1 … name.N). The default value is 5.</summary>
+    public int CsvMaxFiles { get; set; } = 5;
+
+    public OtlpSettings Otlp { get; set; } = new();
+
+    /// <summary>Read ethtool driver statistics for ring-full counters. The default value is true.</summary>
+    public bool EthtoolEnabled { get; set; } = true;
+
+    /// <summary>Export softirq drops per CPU. The default value is false.</summary>
+    public bool PerCpu { get; set; }
+
+    /// <summary>Touched after every sample for an exec liveness probe; null for none.</summary>
+    public string? HeartbeatFile { get; set; }
 
     public const double MinimumIntervalSeconds = 0.01;
     public const double MaximumIntervalSeconds = 3600;

@@ -14,9 +14,9 @@ internal sealed class Sampler : IDisposable
     private readonly IQdiscSource _qdiscs;
     private readonly SourceHealth _health;
     private readonly TimeProvider _time;
-    private readonly IDisposable? _owned;
+    private readonly IDisposable?[] _owned;
 
-    public Sampler(MibSource mib, SoftnetSource softnet, ILinkSource links, IQdiscSource qdiscs, SourceHealth health, TimeProvider time, IDisposable? owned = null)
+    public Sampler(MibSource mib, SoftnetSource softnet, ILinkSource links, IQdiscSource qdiscs, SourceHealth health, TimeProvider time, params IDisposable?[] owned)
     {
         _owned = owned;
         _mib = mib;
@@ -44,6 +44,9 @@ internal sealed class Sampler : IDisposable
     {
         _links.Dispose();
         _qdiscs.Dispose();
-        _owned?.Dispose();
+        foreach (IDisposable? owned in _owned)
+        {
+            owned?.Dispose();
+        }
     }
 }

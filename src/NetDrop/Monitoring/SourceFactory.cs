@@ -19,9 +19,10 @@ internal static class SourceFactory
             throw new UsageException($"cannot open an rtnetlink socket ({ex.Message}); NetDrop needs AF_NETLINK (seccomp or an old kernel may forbid it)", ex);
         }
 
+        EthtoolRingFullSource? ringFull = options.EthtoolEnabled ? CreateRingFullSource(health) : null;
         ILinkSource links = options.LinkSource == LinkSourceKind.Sysfs
-            ? new SysfsLinkSource(options.SysRoot, selector, registry)
-            : new NetlinkLinkSource(socket, selector, registry, ringFull: null);
+            ? new SysfsLinkSource(options.SysRoot, selector, registry, ringFull)
+            : new NetlinkLinkSource(socket, selector, registry, ringFull);
         return new Sampler(
             new MibSource(options.ProcRoot),
             new SoftnetSource(options.ProcRoot),
@@ -29,6 +30,21 @@ internal static class SourceFactory
             new NetlinkQdiscSource(socket),
             health,
             time,
-            socket);
+            socket,
+            ringFull);
+    }
+
+    // Without an AF_INET socket (a seccomp profile may forbid it) ring-full counters are skipped, not fatal.
+    private static EthtoolRingFullSource? CreateRingFullSource(SourceHealth health)
+    {
+        try
+        {
+            return new EthtoolRingFullSource();
+        }
+        catch (KernelSourceException ex)
+        {
+            health.Report(SourceId.Ethtool, false, ex.Errno, "ethtool SIOCETHTOOL socket");
+            return null;
+        }
     }
 }

@@ -1,3 +1,5 @@
+using NetDrop.Model;
+
 namespace NetDrop.Sampling;
 
 /// <summary>One interface's interface-scoped category deltas for an interval.</summary>
@@ -13,4 +15,14 @@ internal struct InterfaceDelta
     public ulong Qdisc;
 
     public readonly ulong Total => NicRx + NicTx + NicMissed + Qdisc;
+
+    /// <summary>This interface's share of an interface-scoped category; 0 for host categories.</summary>
+    public readonly ulong ValueOf(DropCategory category) => category.Id switch
+    {
+        0 => NicRx,
+        1 => NicTx,
+        2 => NicMissed,
+        3 => Qdisc,
+        _ => 0,
+    };
 }

@@ -7,6 +7,9 @@ internal struct InterfaceReading
 {
     /// <summary>Stable id of the interface name in <see cref="InterfaceRegistry"/>.</summary>
     public int Series;
+
+    /// <summary>The kernel's name, for the ioctl-based readers that address a device by name.</summary>
+    public InterfaceName Name;
     public int IfIndex;
 
     /// <summary>ifindex of the bond (or other master) this interface is enslaved to; 0 when none.</summary>

@@ -81,6 +81,7 @@ internal sealed class NetlinkLinkSource : ILinkSource
         sample.Interfaces.Add(new InterfaceReading
         {
             Series = _registry.GetOrAdd(record.Name),
+            Name = record.Name,
             IfIndex = record.IfIndex,
             MasterIfIndex = record.MasterIfIndex,
             Counters = record.Counters,

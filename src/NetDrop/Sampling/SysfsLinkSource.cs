@@ -15,10 +15,12 @@ internal sealed class SysfsLinkSource : ILinkSource
     private readonly InterfaceSelector _selector;
     private readonly InterfaceRegistry _registry;
     private readonly Dictionary<string, InterfaceStatistics> _readers = new(StringComparer.Ordinal);
+    private readonly IRingFullSource? _ringFull;
     private string[] _monitored;
 
-    public SysfsLinkSource(string sysRoot, InterfaceSelector selector, InterfaceRegistry registry)
+    public SysfsLinkSource(string sysRoot, InterfaceSelector selector, InterfaceRegistry registry, IRingFullSource? ringFull)
     {
+        _ringFull = ringFull;
         _sysRoot = sysRoot;
         _selector = selector;
         _registry = registry;
@@ -49,6 +51,7 @@ internal sealed class SysfsLinkSource : ILinkSource
                 sample.Interfaces.Add(new InterfaceReading
                 {
                     Series = _registry.GetOrAdd(name),
+                    Name = InterfaceName.FromString(name),
                     IfIndex = ifIndex,
                     Counters = counters,
                 });
@@ -61,6 +64,7 @@ internal sealed class SysfsLinkSource : ILinkSource
         }
 
         health.Report(SourceId.Links, ok, failedErrno, KernelPaths.NetClass(_sysRoot));
+        _ringFull?.Read(sample, health);
     }
 
     public void Dispose()

@@ -7,7 +7,7 @@ internal static class ProcessRunner
 {
     public sealed record Result(int ExitCode, string Output, string Error);
 
-    public static Result Run(string fileName, IEnumerable<string> arguments, TimeSpan? timeout = null, IDictionary<string, string>? environment = null)
+    public static Result Run(string fileName, IEnumerable<string> arguments, TimeSpan? timeout = null, IDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -15,6 +15,7 @@ internal static class ProcessRunner
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
         foreach (string argument in arguments)
         {

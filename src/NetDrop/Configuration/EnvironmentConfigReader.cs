@@ -1,0 +1,51 @@
+using System.Collections;
+using NetDrop.Model;
+
+namespace NetDrop.Configuration;
+
+/// <summary>
+/// Reads <c>NETDROP_*</c> environment variables: the key path in capitals with <c>_</c> for <c>.</c>
+/// (<c>NETDROP_CSV_PATH</c>, <c>NETDROP_THRESHOLDS_SOFTIRQ</c>); lists are comma-separated
+/// (<c>NETDROP_INTERFACES=eth0,eth1</c>). A <c>NETDROP_</c> variable that matches no key is an error, like a typo in
+/// the file.
+/// </summary>
+internal static class EnvironmentConfigReader
+{
+    public static IReadOnlyList<ConfigEntry> Read(IDictionary environment)
+    {
+        var byName = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (ConfigKey key in ConfigKeys.All)
+        {
+            byName[key.EnvironmentName] = key.Path;
+        }
+
+        foreach (DropCategory category in DropCategories.All.Where(category => category.IsDrop))
+        {
+            string path = ConfigKeys.ThresholdsPrefix + category.Column;
+            byName["NETDROP_" + path.Replace('.', '_').ToUpperInvariant()] = path;
+        }
+
+        var entries = new List<ConfigEntry>();
+        foreach (DictionaryEntry variable in environment)
+        {
+            string name = (string)variable.Key;
+            if (!name.StartsWith("NETDROP_", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (!byName.TryGetValue(name, out string? path))
+            {
+                throw new Monitoring.UsageException($"environment variable {name} matches no configuration key (see netdrop.yaml for the keys)");
+            }
+
+            string value = (string?)variable.Value ?? "";
+            IReadOnlyList<string>? items = ConfigKeys.Find(path)!.Kind == ConfigValueKind.List
+                ? value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                : null;
+            entries.Add(new ConfigEntry(path, value, items, "environment " + name));
+        }
+
+        return entries;
+    }
+}

@@ -1,0 +1,163 @@
+using System.Globalization;
+using NetDrop.Model;
+using NetDrop.Monitoring;
+
+namespace NetDrop.Configuration;
+
+/// <summary>
+/// The effective configuration: defaults, then the YAML file, then <c>NETDROP_*</c> environment variables, then the
+/// command line, each overriding the one before. Binding checks every value and names where a bad one came from.
+/// </summary>
+internal sealed class NetDropConfiguration
+{
+    private readonly Dictionary<string, ConfigEntry> _entries = new(StringComparer.Ordinal);
+
+    public NetDropConfiguration()
+    {
+        foreach (ConfigKey key in ConfigKeys.All)
+        {
+            _entries[key.Path] = new ConfigEntry(key.Path, key.Default, key.Kind == ConfigValueKind.List ? [] : null, "default");
+        }
+    }
+
+    /// <summary>The YAML file read, if any.</summary>
+    public static string? ConfigFile { get; private set; }
+
+    /// <summary>Entries in key order, for <c>config show</c>.</summary>
+    public IEnumerable<ConfigEntry> Entries => _entries.Values.OrderBy(entry => Order(entry.Path)).ThenBy(entry => entry.Path, StringComparer.Ordinal);
+
+    /// <summary>Layers the file, the environment and the command line over <paramref name="defaults"/> (or the built-in defaults).</summary>
+    public static NetDropConfiguration Load(string? configFile, System.Collections.IDictionary environment, IEnumerable<ConfigEntry> commandLine, NetDropConfiguration? defaults = null)
+    {
+        NetDropConfiguration configuration = defaults ?? new NetDropConfiguration();
+        ConfigFile = configFile;
+        if (configFile is not null)
+        {
+            configuration.Apply(YamlConfigReader.Read(configFile));
+        }
+
+        configuration.Apply(EnvironmentConfigReader.Read(environment));
+        configuration.Apply(commandLine);
+        return configuration;
+    }
+
+    public void Apply(IEnumerable<ConfigEntry> entries)
+    {
+        foreach (ConfigEntry entry in entries)
+        {
+            _entries[entry.Path] = entry;
+        }
+    }
+
+    public ConfigEntry this[ConfigKey key] => _entries[key.Path];
+
+    /// <summary>Checks every value and builds the monitor's options; the first bad value is a <see cref="UsageException"/>.</summary>
+    public MonitorOptions Bind()
+    {
+        var options = new MonitorOptions
+        {
+            Interfaces = [.. List(ConfigKeys.Interfaces)],
+            Exclude = [.. List(ConfigKeys.Exclude)],
+            Interval = Duration(ConfigKeys.Interval, MonitorOptions.MinimumIntervalSeconds, MonitorOptions.MaximumIntervalSeconds),
+            Threshold = Integer(ConfigKeys.Threshold, 1),
+            ProcRoot = NonEmpty(ConfigKeys.ProcRoot),
+            SysRoot = NonEmpty(ConfigKeys.SysRoot),
+            LinkSource = Choice(ConfigKeys.LinkSource) == "sysfs" ? LinkSourceKind.Sysfs : LinkSourceKind.Netlink,
+            CsvPath = Text(ConfigKeys.CsvPath) is { Length: > 0 } csv ? csv : null,
+            CsvMaxSizeBytes = Integer(ConfigKeys.CsvMaxSizeMb, 0) * 1024 * 1024,
+            CsvMaxFiles = (int)Integer(ConfigKeys.CsvMaxFiles, 1, 1000),
+            Color = Choice(ConfigKeys.ConsoleColor) switch
+            {
+                "always" => true,
+                "never" => false,
+                _ => null,
+            },
+            Otlp = new OtlpSettings
+            {
+                Endpoint = Endpoint(ConfigKeys.OtlpEndpoint),
+                Protocol = Choice(ConfigKeys.OtlpProtocol),
+                Headers = Text(ConfigKeys.OtlpHeaders),
+                ExportInterval = Duration(ConfigKeys.OtlpExportInterval, 0.1, 3600),
+                Timeout = Duration(ConfigKeys.OtlpTimeout, 0.1, 600),
+            },
+            EthtoolEnabled = Boolean(ConfigKeys.EthtoolEnabled),
+            PerCpu = Boolean(ConfigKeys.PerCpu),
+            HeartbeatFile = Text(ConfigKeys.HeartbeatFile) is { Length: > 0 } heartbeat ? heartbeat : null,
+        };
+
+        foreach (ConfigEntry entry in _entries.Values.Where(entry => entry.Path.StartsWith(ConfigKeys.ThresholdsPrefix, StringComparison.Ordinal)))
+        {
+            options.CategoryThresholds[entry.Path[ConfigKeys.ThresholdsPrefix.Length..]] = Integer(entry, 1, long.MaxValue);
+        }
+
+        return options;
+    }
+
+    private static int Order(string path) => Array.FindIndex(ConfigKeys.All, key => key.Path == path) is >= 0 and var index ? index : ConfigKeys.All.Length;
+
+    private string Text(ConfigKey key) => _entries[key.Path].Text;
+
+    private IReadOnlyList<string> List(ConfigKey key) => _entries[key.Path].Items ?? [];
+
+    private string NonEmpty(ConfigKey key)
+    {
+        ConfigEntry entry = _entries[key.Path];
+        return entry.Text.Length > 0 ? entry.Text : throw Invalid(entry, "must not be empty");
+    }
+
+    private string Choice(ConfigKey key)
+    {
+        ConfigEntry entry = _entries[key.Path];
+        return key.Choices!.Contains(entry.Text, StringComparer.Ordinal)
+            ? entry.Text
+            : throw Invalid(entry, "must be one of " + string.Join(", ", key.Choices!));
+    }
+
+    private bool Boolean(ConfigKey key)
+    {
+        ConfigEntry entry = _entries[key.Path];
+        return entry.Text switch
+        {
+            "true" or "True" or "yes" or "on" => true,
+            "false" or "False" or "no" or "off" => false,
+            _ => throw Invalid(entry, "must be true or false"),
+        };
+    }
+
+    private long Integer(ConfigKey key, long minimum, long maximum = long.MaxValue) => Integer(_entries[key.Path], minimum, maximum);
+
+    private static long Integer(ConfigEntry entry, long minimum, long maximum) =>
+        long.TryParse(entry.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value) && value >= minimum && value <= maximum
+            ? value
+            : throw Invalid(entry, maximum == long.MaxValue ? $"must be a whole number of {minimum} or more" : $"must be a whole number from {minimum} to {maximum}");
+
+    private TimeSpan Duration(ConfigKey key, double minimumSeconds, double maximumSeconds)
+    {
+        ConfigEntry entry = _entries[key.Path];
+        return DurationText.TryParse(entry.Text, out TimeSpan value) && value.TotalSeconds >= minimumSeconds && value.TotalSeconds <= maximumSeconds
+            ? value
+            : throw Invalid(entry, string.Create(CultureInfo.InvariantCulture, $"must be a duration from {minimumSeconds}s to {maximumSeconds}s (e.g. 5s, 500ms, 0.5)"));
+    }
+
+    private Uri? Endpoint(ConfigKey key)
+    {
+        ConfigEntry entry = _entries[key.Path];
+        if (entry.Text.Length == 0)
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(entry.Text, UriKind.Absolute, out Uri? uri) && uri.Scheme is "http" or "https"
+            ? uri
+            : throw Invalid(entry, "must be an http:// or https:// URL (e.g. http://localhost:4317)");
+    }
+
+    private static UsageException Invalid(ConfigEntry entry, string rule)
+    {
+        string shown = ConfigKeys.Find(entry.Path)?.Secret == true ? "***" : entry.Text;
+        bool fromCommandLine = entry.Origin.StartsWith("--", StringComparison.Ordinal) || entry.Origin.All(c => char.IsUpper(c));
+        return new UsageException(fromCommandLine
+            ? $"{entry.Origin} '{shown}' {rule}"
+            : $"{entry.Origin}: key '{entry.Path}' {rule}, got '{shown}'");
+    }
+}

@@ -1,0 +1,199 @@
+using System.Globalization;
+using NetDrop.Console;
+using NetDrop.Csv;
+using NetDrop.Kernel;
+using NetDrop.Sampling;
+
+namespace NetDrop.Monitoring;
+
+/// <summary>
+/// Everything one monitor run owns, built and checked before any host starts, so bad input (a missing interface, an
+/// unwritable CSV, a wrong proc root) exits with code 2 at once instead of inside a background service.
+/// </summary>
+internal sealed class MonitorSession : IDisposable
+{
+    private readonly Sampler _sampler;
+    private readonly DeltaEngine _engine;
+    private readonly List<IIntervalSink> _sinks = [];
+    private readonly CsvSink? _csv;
+    private readonly TimeProvider _time;
+    private readonly HeartbeatFile? _heartbeat;
+    private Sample _previous = new();
+    private Sample _current = new();
+    private int[] _labelSeries = [];
+    private string _label = "";
+
+    public MonitorSession(MonitorOptions options, TextWriter output, TextWriter error, TimeProvider? time = null)
+    {
+        Validate(options);
+        Options = options;
+        Output = output;
+        _time = time ?? TimeProvider.System;
+        Registry = new InterfaceRegistry();
+        var selector = new InterfaceSelector(
+            options.Interfaces.Count > 0 ? options.Interfaces : ["*"],
+            options.Interfaces.Count > 0 ? options.Exclude : [.. options.Exclude, "lo"]);
+        Health = new SourceHealth(message => error.WriteLine("netdrop: " + message));
+        _sampler = SourceFactory.CreateSampler(options, selector, Registry, Health, _time);
+        try
+        {
+            CheckInterfacesExist(_sampler.Links, selector);
+            _engine = new DeltaEngine(Registry, new SeverityPolicy(options.Threshold, options.CategoryThresholds));
+            _sampler.Take(_previous); // the baseline: nothing is reported for it
+            _csv = options.CsvPath is null ? null : OpenCsv(options);
+            _heartbeat = options.HeartbeatFile is null ? null : new HeartbeatFile(options.HeartbeatFile);
+            _heartbeat?.Touch();
+            bool color = ConsoleSink.ShouldColor(options.Color, !System.Console.IsOutputRedirected && ReferenceEquals(output, System.Console.Out));
+            if (_csv is not null)
+            {
+                _sinks.Add(_csv);
+            }
+
+            _sinks.Add(new ConsoleSink(output, color, Registry));
+        }
+        catch
+        {
+            _sampler.Dispose();
+            throw;
+        }
+    }
+
+    public MonitorOptions Options { get; }
+
+    public InterfaceRegistry Registry { get; }
+
+    public SourceHealth Health { get; }
+
+    public TextWriter Output { get; }
+
+    public IntervalReport Report { get; } = new();
+
+    /// <summary>Seconds the last sample took, for the self-metric.</summary>
+    public double LastSampleSeconds { get; private set; }
+
+    /// <summary>Sinks added after start-up (telemetry) receive every later interval too.</summary>
+    public void AddSink(IIntervalSink sink) => _sinks.Add(sink);
+
+    /// <summary>Samples, computes the interval since the last sample, and hands it to every sink.</summary>
+    public IntervalReport ReportInterval(int iteration)
+    {
+        long started = _time.GetTimestamp();
+        _sampler.Take(_current);
+        LastSampleSeconds = _time.GetElapsedTime(started).TotalSeconds;
+        _engine.Compute(_previous, _current, Report, _time.GetElapsedTime(_previous.Timestamp, _current.Timestamp));
+        Report.Iteration = iteration;
+        Report.Timestamp = _time.GetLocalNow();
+        Report.InterfaceLabel = Label(Report);
+        foreach (IIntervalSink sink in _sinks)
+        {
+            sink.Write(Report);
+        }
+
+        _heartbeat?.Touch();
+        (_previous, _current) = (_current, _previous);
+        return Report;
+    }
+
+    public void WriteBanner()
+    {
+        TextWriter output = Output;
+        string monitored = _previous.Interfaces.Count > 0
+            ? string.Join(' ', _previous.Interfaces.Where(reading => reading.MasterIfIndex == 0 || !IsMonitored(reading.MasterIfIndex)).Select(reading => Registry.NameOf(reading.Series)))
+            : "(none yet: " + string.Join(' ', Options.Interfaces) + ")";
+        output.WriteLine($"NetDrop {VersionInfo.Version} — packet drops, layer by layer");
+        output.WriteLine($"Interface:       {monitored}");
+        foreach (string line in BondBanner.Lines(Options.SysRoot, Options.ProcRoot, _previous, Registry))
+        {
+            output.WriteLine(line);
+        }
+
+        output.WriteLine($"Interval:        {DurationTextForBanner(Options.Interval)}");
+        output.WriteLine($"Log File:        {Options.CsvPath ?? "(off)"}");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Alert Threshold: {Options.Threshold} drops/interval"));
+        output.WriteLine(Options.Count > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"Stopping after {Options.Count} intervals")
+            : "Press Ctrl+C to stop");
+        output.Flush();
+    }
+
+    public void Dispose()
+    {
+        _csv?.Dispose();
+        _sampler.Dispose();
+    }
+
+    private static string DurationTextForBanner(TimeSpan interval) =>
+        string.Create(CultureInfo.InvariantCulture, $"{interval.TotalSeconds:0.###}s");
+
+    private bool IsMonitored(int ifIndex) => _previous.Interfaces.Any(reading => reading.IfIndex == ifIndex && reading.MasterIfIndex == 0);
+
+    // PERF: the label is rebuilt only when the set of monitored interfaces changes.
+    private string Label(IntervalReport report)
+    {
+        bool same = report.Interfaces.Count == _labelSeries.Length;
+        for (int i = 0; same && i < _labelSeries.Length; i++)
+        {
+            same = report.Interfaces[i].Series == _labelSeries[i];
+        }
+
+        if (!same)
+        {
+            _labelSeries = [.. report.Interfaces.Select(delta => delta.Series)];
+            _label = string.Join('+', _labelSeries.Select(Registry.NameOf));
+        }
+
+        return _label;
+    }
+
+    private static void Validate(MonitorOptions options)
+    {
+        double seconds = options.Interval.TotalSeconds;
+        if (!(seconds >= MonitorOptions.MinimumIntervalSeconds && seconds <= MonitorOptions.MaximumIntervalSeconds))
+        {
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+                $"interval must be between {MonitorOptions.MinimumIntervalSeconds} and {MonitorOptions.MaximumIntervalSeconds} seconds, got {seconds}"));
+        }
+
+        if (options.Count < 0)
+        {
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--count must be 0 (run until stopped) or more, got {options.Count}"));
+        }
+
+        if (!File.Exists(KernelPaths.Netstat(options.ProcRoot)))
+        {
+            throw new UsageException($"proc root '{options.ProcRoot}' has no net/netstat: is it a procfs mount (e.g. /proc or /host/proc)?");
+        }
+
+        if (!Directory.Exists(KernelPaths.NetClass(options.SysRoot)))
+        {
+            throw new UsageException($"sys root '{options.SysRoot}' has no class/net: is it a sysfs mount (e.g. /sys or /host/sys)?");
+        }
+    }
+
+    private static void CheckInterfacesExist(ILinkSource links, InterfaceSelector selector)
+    {
+        IReadOnlyList<string> present = links.ListInterfaces();
+        foreach (string name in selector.ExactNames)
+        {
+            if (!present.Contains(name, StringComparer.Ordinal))
+            {
+                throw new UsageException($"interface '{name}' not found; this host has: {string.Join(", ", present)}");
+            }
+        }
+    }
+
+    private static CsvSink OpenCsv(MonitorOptions options)
+    {
+        var csv = new CsvSink(options.CsvPath!, options.CsvMaxSizeBytes, options.CsvMaxFiles);
+        try
+        {
+            csv.Open();
+            return csv;
+        }
+        catch (KernelSourceException ex)
+        {
+            csv.Dispose();
+            throw new UsageException($"cannot write the CSV log '{options.CsvPath}': {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(ex.Errno)}", ex);
+        }
+    }
+}

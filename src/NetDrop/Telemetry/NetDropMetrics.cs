@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using NetDrop.Model;
+using NetDrop.Sampling;
+
+namespace NetDrop.Telemetry;
+
+/// <summary>
+/// Publishes each interval's deltas as OpenTelemetry metrics. Policy: synchronous counters that <c>Add</c> the
+/// engine's reset-corrected deltas once per series per interval, so the sum of everything exported equals the sum of
+/// the CSV, exactly; the SDK keeps the cumulative (or delta) totals and the export schedule is its own.
+/// </summary>
+internal sealed class NetDropMetrics : IIntervalSink, IDisposable
+{
+    private readonly Meter _meter;
+    private readonly Counter<long> _dropped;
+    private readonly Counter<long> _systemDropped;
+    private readonly Counter<long> _pressure;
+    private readonly Gauge<int> _severity;
+    private readonly Counter<long> _critIntervals;
+    private readonly Histogram<double> _sampleDuration;
+    private readonly Counter<long> _sourceErrors;
+    private readonly InterfaceRegistry _registry;
+    private readonly bool _perCpu;
+    private readonly Func<double> _lastSampleSeconds;
+    private readonly Func<long> _sourceFailures;
+    private long _reportedFailures;
+
+    public NetDropMetrics(IMeterFactory meterFactory, InterfaceRegistry registry, bool perCpu, Func<double> lastSampleSeconds, Func<long> sourceFailures)
+    {
+        _meter = meterFactory.Create(new MeterOptions(NetDropSemanticConventions.MeterName)
+        {
+            Version = VersionInfo.Version,
+            TelemetrySchemaUrl = NetDropSemanticConventions.SchemaUrl,
+        });
+        _registry = registry;
+        _perCpu = perCpu;
+        _lastSampleSeconds = lastSampleSeconds;
+        _sourceFailures = sourceFailures;
+        _dropped = _meter.CreateCounter<long>(NetDropSemanticConventions.PacketDropped, NetDropSemanticConventions.UnitPacket,
+            "Packets the kernel dropped, by drop category (the CSV column names) and, for interface categories, interface.");
+        _systemDropped = _meter.CreateCounter<long>(NetDropSemanticConventions.SystemPacketDropped, NetDropSemanticConventions.UnitPacket,
+            "Packets dropped by a network interface, by direction (rtnl rx_dropped / tx_dropped).");
+        _pressure = _meter.CreateCounter<long>(NetDropSemanticConventions.Pressure, NetDropSemanticConventions.UnitEvent,
+            "Signs of pressure that are not drops (TCP collapse, softnet time squeeze, prune calls, SYN cookies).");
+        _severity = _meter.CreateGauge<int>(NetDropSemanticConventions.IntervalSeverity, unit: null,
+            "Severity of the last interval: 0 OK, 1 WARN, 2 CRIT.");
+        _critIntervals = _meter.CreateCounter<long>(NetDropSemanticConventions.CritIntervals, NetDropSemanticConventions.UnitInterval,
+            "Intervals whose drops reached the CRIT threshold; alert on any increase.");
+        _sampleDuration = _meter.CreateHistogram<double>(NetDropSemanticConventions.SampleDuration, NetDropSemanticConventions.UnitSecond,
+            "Time one sample of every kernel source took.");
+        _sourceErrors = _meter.CreateCounter<long>(NetDropSemanticConventions.SourceErrors, NetDropSemanticConventions.UnitError,
+            "Kernel source reads that failed.");
+    }
+
+    public void Write(IntervalReport report)
+    {
+        foreach (DropCategory category in DropCategories.All)
+        {
+            if (report.IsUnavailable(category))
+            {
+                continue;
+            }
+
+            if (category.Scope == CategoryScope.Interface)
+            {
+                WriteInterfaceCategory(report, category);
+            }
+            else if (category == DropCategories.Softirq && _perCpu)
+            {
+                foreach (SoftnetDelta cpu in report.Cpus)
+                {
+                    _dropped.Add((long)cpu.Dropped, new TagList
+                    {
+                        { NetDropSemanticConventions.AttributeCategory, category.Column },
+                        { NetDropSemanticConventions.AttributeCpu, cpu.Cpu },
+                    });
+                }
+            }
+            else
+            {
+                Counter<long> counter = category.IsDrop ? _dropped : _pressure;
+                counter.Add((long)report[category], new KeyValuePair<string, object?>(NetDropSemanticConventions.AttributeCategory, category.Column));
+            }
+        }
+
+        _severity.Record((int)report.Severity, new KeyValuePair<string, object?>(NetDropSemanticConventions.AttributeInterface, report.InterfaceLabel));
+        if (report.Severity == Severity.Crit)
+        {
+            _critIntervals.Add(1, new KeyValuePair<string, object?>(NetDropSemanticConventions.AttributeInterface, report.InterfaceLabel));
+        }
+
+        _sampleDuration.Record(_lastSampleSeconds());
+        long failures = _sourceFailures();
+        if (failures > _reportedFailures)
+        {
+            _sourceErrors.Add(failures - _reportedFailures);
+            _reportedFailures = failures;
+        }
+    }
+
+    public void Dispose() => _meter.Dispose();
+
+    private void WriteInterfaceCategory(IntervalReport report, DropCategory category)
+    {
+        foreach (InterfaceDelta delta in report.Interfaces)
+        {
+            ulong value = delta.ValueOf(category);
+            string name = _registry.NameOf(delta.Series);
+            _dropped.Add((long)value, new TagList
+            {
+                { NetDropSemanticConventions.AttributeCategory, category.Column },
+                { NetDropSemanticConventions.AttributeInterface, name },
+            });
+            if (category == DropCategories.NicRx || category == DropCategories.NicTx)
+            {
+                _systemDropped.Add((long)value, new TagList
+                {
+                    { NetDropSemanticConventions.AttributeInterface, name },
+                    { NetDropSemanticConventions.AttributeDirection, category == DropCategories.NicRx ? NetDropSemanticConventions.DirectionReceive : NetDropSemanticConventions.DirectionTransmit },
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace NetDrop.Tests.TestSupport;
+
+/// <summary>
+/// The ground-truth network, built once per test class: two fresh namespaces joined by a veth pair.
+/// <code>
+///  [Monitored]  lo (127.0.0.1, ::1)                          [Peer]  lo
+///               gt-a 10.199.77.1/30  ── veth ──  gt-b 10.199.77.2/30
+///     egress:   1: tbf rate 1mbit burst 2kb  (root)
+///               └─ 10: pfifo limit 3         (child, parent 1:1: counts every drop its root counts too)
+///     ingress:  clsact, cBPF filter "ret TC_ACT_SHOT" for ethertype 0x88b5 only
+/// </code>
+/// The qdisc tree is built so that the right reading and the two wrong ones differ: roots only, ingress forgotten,
+/// roots plus children. IPv6 is off on the veth ends so neither side sends router solicitations, DAD or MLD reports
+/// on its own: nothing crosses the veth unless a test sends it. The /30 exists only inside these two namespaces.
+/// </summary>
+public sealed class GroundTruthNetwork : IDisposable
+{
+    public const string MonitoredInterface = "gt-a";
+    public const string PeerInterface = "gt-b";
+    public const string MonitoredAddress = "10.199.77.1";
+    public const string PeerAddress = "10.199.77.2";
+
+    /// <summary>IEEE 802 "local experimental" ethertype: only frames of this type meet the ingress drop filter.</summary>
+    public const ushort IngressDropEtherType = 0x88b5;
+
+    private static readonly TimeSpan s_carrierTimeout = TimeSpan.FromSeconds(10);
+
+    public GroundTruthNetwork()
+    {
+        try
+        {
+            Monitored = NetworkNamespace.Create();
+            Peer = NetworkNamespace.Create();
+
+            Monitored.Ip("link", "set", "lo", "up");
+            Peer.Ip("link", "set", "lo", "up");
+            Monitored.Ip("link", "add", MonitoredInterface, "type", "veth", "peer", "name", PeerInterface, "netns", Peer.Name);
+            Monitored.WriteSysctl($"net/ipv6/conf/{MonitoredInterface}/disable_ipv6", "1");
+            Peer.WriteSysctl($"net/ipv6/conf/{PeerInterface}/disable_ipv6", "1");
+            Monitored.Ip("address", "add", $"{MonitoredAddress}/30", "dev", MonitoredInterface);
+            Peer.Ip("address", "add", $"{PeerAddress}/30", "dev", PeerInterface);
+            Monitored.Tc("qdisc", "add", "dev", MonitoredInterface, "root", "handle", "1:", "tbf", "rate", "1mbit", "burst", "2kb", "limit", "3000");
+            Monitored.Tc("qdisc", "add", "dev", MonitoredInterface, "parent", "1:1", "handle", "10:", "pfifo", "limit", "3");
+            Monitored.Tc("qdisc", "add", "dev", MonitoredInterface, "clsact");
+
+            // Classic BPF "ret #2" in direct-action mode: TC_ACT_SHOT, which sch_handle_ingress() (net/core/dev.c)
+            // counts as a drop of the clsact qdisc. cls_bpf is used because matchall and gact may not be built.
+            Monitored.Tc("filter", "add", "dev", MonitoredInterface, "ingress", "protocol",
+                "0x" + IngressDropEtherType.ToString("x4", CultureInfo.InvariantCulture), "prio", "1", "bpf", "da", "bytecode", "1,6 0 0 2");
+            Monitored.Ip("link", "set", MonitoredInterface, "up");
+            Peer.Ip("link", "set", PeerInterface, "up");
+
+            // A permanent neighbour entry: IP traffic to the peer needs no ARP exchange that could itself meet the tbf.
+            string peerMac = Peer.Exec("cat", $"/sys/class/net/{PeerInterface}/address").Trim();
+            Monitored.Ip("neighbour", "replace", PeerAddress, "lladdr", peerMac, "dev", MonitoredInterface, "nud", "permanent");
+
+            WaitForMonitoredLink(up: true);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The namespace NetDrop monitors; <see cref="MonitoredInterface"/> lives here.</summary>
+    public NetworkNamespace Monitored { get; } = null!;
+
+    /// <summary>The namespace holding the veth's other end, <see cref="PeerInterface"/>.</summary>
+    public NetworkNamespace Peer { get; } = null!;
+
+    /// <summary>Sets the peer end down or up and waits until the monitored end has lost or regained carrier.</summary>
+    public void SetPeerLink(bool up)
+    {
+        Peer.Ip("link", "set", PeerInterface, up ? "up" : "down");
+        WaitForMonitoredLink(up);
+    }
+
+    public void Dispose()
+    {
+        // Deleting a namespace destroys the veth end inside it, and with it the other end.
+        Monitored?.Dispose();
+        Peer?.Dispose();
+    }
+
+    /// <summary>
+    /// Waits until rtnetlink reports the monitored end's operational state. The operstate is set in linkwatch_do_dev()
+    /// (net/core/link_watch.c) just before dev_activate()/dev_deactivate() swap the real qdisc and noop_qdisc, so a
+    /// short pause after it lets that swap finish before a test sends through the qdisc again.
+    /// </summary>
+    private void WaitForMonitoredLink(bool up)
+    {
+        // Without carrier a veth end is DOWN, or LOWERLAYERDOWN when the kernel finds its peer (same namespace only).
+        string[] expected = up ? ["UP"] : ["DOWN", "LOWERLAYERDOWN"];
+        DateTime deadline = DateTime.UtcNow + s_carrierTimeout;
+        string state = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            using JsonDocument link = JsonDocument.Parse(Monitored.Ip("-j", "link", "show", "dev", MonitoredInterface));
+            state = link.RootElement[0].GetProperty("operstate").GetString() ?? "";
+            if (expected.Contains(state))
+            {
+                Thread.Sleep(100);
+                return;
+            }
+
+            Thread.Sleep(20);
+        }
+
+        throw new TimeoutException(
+            $"{MonitoredInterface} in {Monitored.Name} stayed '{state}' instead of '{string.Join(" or ", expected)}' for {s_carrierTimeout}.");
+    }
+}

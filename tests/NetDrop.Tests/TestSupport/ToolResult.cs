@@ -1,0 +1,3 @@
+namespace NetDrop.Tests.TestSupport;
+
+internal sealed record ToolResult(int ExitCode, string StandardOutput, string StandardError);
