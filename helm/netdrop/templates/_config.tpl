@@ -17,14 +17,8 @@ link_source: {{ .Values.config.linkSource }}
 csv:
   {{- if .Values.csv.enabled }}
   path: {{ printf "%s/%s" (include "netdrop.csvDirectory" .) .Values.csv.fileName | quote }}
-  {{- if .Values.csv.detailFileName }}
-  detail_path: {{ printf "%s/%s" (include "netdrop.csvDirectory" .) .Values.csv.detailFileName | quote }}
-  {{- else }}
-  detail_path: ""
-  {{- end }}
   {{- else }}
   path: ""
-  detail_path: ""
   {{- end }}
   max_size_mb: {{ .Values.csv.maxSizeMb | int64 }}
   max_files: {{ .Values.csv.maxFiles | int64 }}
@@ -40,7 +34,6 @@ otlp:
   timeout: {{ .Values.otlp.timeout }}
 ethtool:
   enabled: {{ .Values.config.ethtool.enabled }}
-  allowlist: {{ toJson .Values.config.ethtool.allowlist }}
 per_cpu: {{ .Values.config.perCpu }}
 # Touched after every sample; the exec probes (`netdrop health`) read it.
 heartbeat_file: /tmp/netdrop.heartbeat

@@ -288,6 +288,30 @@ public sealed partial class ChartTests : IDisposable
         Assert.Equal("never", rendered.Map("console").Str("color"));
     }
 
+    [Theory]
+    [MemberData(nameof(CiValues))]
+    public void AgentConfig_CiValues_IsAcceptedByTheRealAgent(string valuesFile)
+    {
+        // What the pod does: netdrop.yaml from the ConfigMap plus the NETDROP_* variables the DaemonSet sets, with
+        // $(HOST_IP) expanded as the kubelet would. The agent exits 2 on any key or value it does not accept.
+        RenderedChart chart = RenderedChart.RenderWithValuesFile(CiPath(valuesFile));
+        string config = Path.Join(_directory, "netdrop.yaml");
+        File.WriteAllText(config, chart.Single("ConfigMap").Map("data").Str("netdrop.yaml"));
+        var environment = chart.AgentEnv.Maps()
+            .Where(variable => variable.Str("name").StartsWith("NETDROP_", StringComparison.Ordinal) && variable.Has("value"))
+            .ToDictionary(variable => variable.Str("name"), variable => variable.Str("value").Replace("$(HOST_IP)", "10.0.0.7", StringComparison.Ordinal));
+        if (chart.AgentEnv.Maps().Any(variable => variable.Str("name") == "NETDROP_OTLP_HEADERS"))
+        {
+            environment["NETDROP_OTLP_HEADERS"] = "authorization=Bearer test-token";
+        }
+
+        ProcessRunner.Result result = ProcessRunner.Run("dotnet", [ProcessRunner.NetDropDll, "config", "show", "--config", config], environment: environment);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("/host/proc", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("test-token", result.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void AgentConfig_ValuesReachTheRenderedFile()
     {
@@ -296,7 +320,7 @@ public sealed partial class ChartTests : IDisposable
         Assert.Equal(["eth*", "bond*"], config.Seq("interfaces").Strings());
         Assert.Equal("500", config.Str("threshold"));
         Assert.Equal("50", config.Map("thresholds").Str("softirq"));
-        Assert.Equal(["rx_queue_0_drops"], config.Map("ethtool").Seq("allowlist").Strings());
+        Assert.Equal("false", config.Map("ethtool").Str("enabled"));
     }
 
     [Fact]
