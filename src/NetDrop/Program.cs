@@ -13,20 +13,25 @@ internal static class Program
             TCP SYN and accept queues, TCP and UDP socket buffers. Counters come straight from the kernel (procfs,
             sysfs, rtnetlink, ethtool ioctl); each interval's deltas go to the console and a CSV.
 
-            Seed-compatible form (as network_monitor_prod.sh):
+            Seed-compatible form (as network_monitor_prod.sh), with the options of 'netdrop monitor':
               netdrop [INTERFACE] [INTERVAL] [LOGFILE]       defaults: eth0 5 /var/log/network_drops.log
               sudo netdrop eth0 5 /var/log/network_drops.log
+              sudo netdrop bond0 10 /var/log/custom.log --threshold 500
+
+            Read a CSV history back:
+              netdrop analyze /var/log/network_drops.log [--format text|json|markdown|html]
             """);
-        MonitorCommand.AddSeedForm(root);
         root.Subcommands.Add(MonitorCommand.Create());
+        root.Subcommands.Add(AnalyzeCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
         root.Subcommands.Add(HealthCommand.Create());
         root.Subcommands.Add(PrepareLogDirCommand.Create());
+        root.Subcommands.Add(MonitorCommand.CreateSeedForm());
 
-        ParseResult result = root.Parse(args);
+        ParseResult result = root.Parse(IsSeedForm(root, args) ? [MonitorCommand.SeedFormName, .. args] : args);
         if (result.Errors.Count > 0)
         {
-            await System.Console.Error.WriteLineAsync($"netdrop: {result.Errors[0].Message} (see 'netdrop --help')").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"netdrop: {result.Errors[0].Message} (see 'netdrop --help')").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
 
@@ -37,13 +42,19 @@ internal static class Program
         }
         catch (UsageException ex)
         {
-            await System.Console.Error.WriteLineAsync($"netdrop: {ex.Message}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"netdrop: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
         catch (Exception ex) when (ex is NetDrop.Kernel.KernelSourceException or IOException or UnauthorizedAccessException)
         {
-            await System.Console.Error.WriteLineAsync($"netdrop: {ex.Message}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"netdrop: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.RuntimeFailure;
         }
     }
+
+    // "netdrop eth0 5 /var/log/x.log", "netdrop" and "netdrop --threshold 50 bond0" are the seed's form; a subcommand,
+    // --help or --version is not.
+    private static bool IsSeedForm(RootCommand root, string[] args) =>
+        args.Length == 0 ||
+        !(root.Subcommands.Any(command => command.Name == args[0]) || args[0] is "--help" or "-h" or "-?" or "--version");
 }

@@ -25,7 +25,7 @@ internal static class ConfigCommand
         {
             NetDropConfiguration configuration = NetDropConfiguration.Load(result.GetValue(s_config), Environment.GetEnvironmentVariables(), []);
             configuration.Bind(); // a bad value fails here too, with the same message the monitor would give
-            System.Console.Out.Write(ConfigRenderer.Render(configuration));
+            Console.Out.Write(ConfigRenderer.Render(configuration));
             return 0;
         });
 

@@ -133,9 +133,16 @@ internal static class MonitorCommand
         return command;
     }
 
-    /// <summary>Adds the seed's positional form and the shared options to the root command.</summary>
-    public static void AddSeedForm(RootCommand root)
+    /// <summary>Name of the hidden command that carries the seed's positional form (see <see cref="CreateSeedForm"/>).</summary>
+    public const string SeedFormName = "seed-form";
+
+    /// <summary>
+    /// The seed's <c>netdrop [INTERFACE] [INTERVAL] [LOGFILE]</c>, as a hidden command that Program selects when the
+    /// first argument is not a subcommand: on the root itself, its positionals would show in every subcommand's usage.
+    /// </summary>
+    public static Command CreateSeedForm()
     {
+        var root = new Command(SeedFormName, "The seed-compatible form: netdrop [INTERFACE] [INTERVAL] [LOGFILE].") { Hidden = true };
         root.Arguments.Add(s_seedInterface);
         root.Arguments.Add(s_seedInterval);
         root.Arguments.Add(s_seedLogFile);
@@ -154,6 +161,7 @@ internal static class MonitorCommand
             // The seed watched eth0 when no interface was named; a config file or NETDROP_INTERFACES can still say otherwise.
             return RunAsync(result, entries, seedDefaults: [new ConfigEntry(ConfigKeys.Interfaces.Path, MonitorOptions.SeedDefaultInterface, [MonitorOptions.SeedDefaultInterface], "default (seed form)")]);
         });
+        return root;
     }
 
     /// <summary>Reads the file, environment and flags into the effective configuration (shared with <c>config show</c>).</summary>
@@ -179,7 +187,7 @@ internal static class MonitorCommand
             options.Count = CommandLineValues.ParseCount(count, "--count");
         }
 
-        using var session = new MonitorSession(options, System.Console.Out, System.Console.Error);
+        using var session = new MonitorSession(options, Console.Out, Console.Error);
         session.WriteBanner();
         using IHost host = NetDropHost.Build(session, Environment.GetEnvironmentVariables());
         var sampling = (SamplingService)host.Services.GetService(typeof(SamplingService))!;

@@ -81,9 +81,12 @@ internal static class NetDropHost
         builder.Logging.AddFilter<OpenTelemetryLoggerProvider>("Microsoft", LogLevel.Warning);
 
         builder.Services.AddOpenTelemetry()
+            // Later detectors win: OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME (a pod's k8s.* and service.instance.id
+            // from the downward API) must override what NetDrop fills in itself, so they are applied last.
             .ConfigureResource(resource => resource
                 .AddService(NetDropSemanticConventions.ServiceName, serviceVersion: VersionInfo.Version)
-                .AddAttributes([new("host.name", Environment.MachineName)]))
+                .AddAttributes([new("host.name", Environment.MachineName)])
+                .AddEnvironmentVariableDetector())
             .WithMetrics(metrics => metrics.AddMeter(NetDropSemanticConventions.MeterName))
             .WithLogging()
             .UseOtlpExporter();

@@ -45,7 +45,7 @@ internal sealed class SamplingService : BackgroundService
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Kernel.KernelSourceException)
         {
-            await System.Console.Error.WriteLineAsync($"netdrop: stopped: {ex.Message}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"netdrop: stopped: {ex.Message}").ConfigureAwait(false);
             ExitCode = ExitCodes.RuntimeFailure;
         }
         finally

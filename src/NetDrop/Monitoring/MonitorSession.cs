@@ -1,5 +1,5 @@
 using System.Globalization;
-using NetDrop.Console;
+using NetDrop.Terminal;
 using NetDrop.Csv;
 using NetDrop.Kernel;
 using NetDrop.Sampling;
@@ -43,7 +43,7 @@ internal sealed class MonitorSession : IDisposable
             _csv = options.CsvPath is null ? null : OpenCsv(options);
             _heartbeat = options.HeartbeatFile is null ? null : new HeartbeatFile(options.HeartbeatFile);
             _heartbeat?.Touch();
-            bool color = ConsoleSink.ShouldColor(options.Color, !System.Console.IsOutputRedirected && ReferenceEquals(output, System.Console.Out));
+            bool color = ConsoleSink.ShouldColor(options.Color, !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out));
             if (_csv is not null)
             {
                 _sinks.Add(_csv);

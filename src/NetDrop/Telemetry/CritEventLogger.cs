@@ -19,7 +19,7 @@ internal sealed class CritEventLogger : IIntervalSink
     private string? _episodeId;
     private int _episodeIntervals;
     private ulong _episodePeak;
-    private DateTimeOffset _episodeStart;
+    private double _episodeSeconds;
     private int _episodeCounter;
 
     public CritEventLogger(ILogger logger, TuningAdvice advice, long threshold, TimeProvider time)
@@ -36,14 +36,15 @@ internal sealed class CritEventLogger : IIntervalSink
         {
             if (_episodeId is null)
             {
-                _episodeStart = report.Timestamp;
                 _episodeId = string.Create(CultureInfo.InvariantCulture,
                     $"{Environment.MachineName}-{_time.GetUtcNow().ToUnixTimeSeconds()}-{++_episodeCounter}");
                 _episodeIntervals = 0;
                 _episodePeak = 0;
+                _episodeSeconds = 0;
             }
 
             _episodeIntervals++;
+            _episodeSeconds += report.IntervalSeconds;
             _episodePeak = Math.Max(_episodePeak, report.TotalDrops);
             LogCrit(report);
         }
@@ -84,9 +85,8 @@ internal sealed class CritEventLogger : IIntervalSink
 
     private void LogRecovered(IntervalReport report)
     {
-        double seconds = (report.Timestamp - _episodeStart).TotalSeconds;
         string body = string.Create(CultureInfo.InvariantCulture,
-            $"recovered: drops on {report.InterfaceLabel} are below the CRIT threshold again ({report.TotalDrops} this interval) after {_episodeIntervals} CRIT intervals over {seconds:0} s, peak {_episodePeak}");
+            $"recovered: drops on {report.InterfaceLabel} are below the CRIT threshold again ({report.TotalDrops} this interval) after {_episodeIntervals} CRIT intervals ({_episodeSeconds:0.#} s), peak {_episodePeak}");
         LogAttributes attributes = new LogAttributes(body)
             .Add(NetDropSemanticConventions.AttributeInterface, report.InterfaceLabel)
             .Add(NetDropSemanticConventions.AttributeTotalDrops, (long)report.TotalDrops)

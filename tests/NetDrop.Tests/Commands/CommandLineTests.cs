@@ -115,7 +115,7 @@ public sealed partial class CommandLineTests : IDisposable
         WaitFor(() => File.Exists(csv) && File.ReadAllLines(csv).Length >= 3, monitor);
 
         var stopwatch = Stopwatch.StartNew();
-        Assert.Equal(0, Kill(monitor.Id, 15));
+        Signals.Send(monitor.Id, Signals.SIGTERM);
         Assert.True(monitor.WaitForExit(TimeSpan.FromSeconds(10)), "monitor ignored SIGTERM");
 
         Assert.Equal(0, monitor.ExitCode);
@@ -129,9 +129,6 @@ public sealed partial class CommandLineTests : IDisposable
 
     [GeneratedRegex(@"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] #\d{4} \| (✓ OK|⚠ WARN|✖ CRIT) \| Drops: \d+$")]
     private static partial Regex SeedLine();
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
-    private static extern int Kill(int pid, int signal);
 
     private static Process StartNetDrop(string[] arguments)
     {

@@ -94,7 +94,8 @@ public sealed class AspireDashboard : IDisposable
     /// (60 s by default), until its API answers and both OTLP ports accept connections. Throws, with the
     /// dashboard's output, when it cannot start: callers fail rather than skip.
     /// </summary>
-    public static async Task<AspireDashboard> StartAsync(TimeSpan? startTimeout = null, CancellationToken cancellationToken = default)
+    /// <param name="grpcPort">A fixed OTLP/gRPC port (for an agent already exporting to it); free by default.</param>
+    public static async Task<AspireDashboard> StartAsync(TimeSpan? startTimeout = null, int? grpcPort = null, CancellationToken cancellationToken = default)
     {
         string directory = PackageDirectory;
         string executable = Path.Join(directory, ExecutableName);
@@ -109,7 +110,7 @@ public sealed class AspireDashboard : IDisposable
         const int Attempts = 3;
         for (int attempt = 1; ; attempt++)
         {
-            AspireDashboard dashboard = Launch(directory, executable);
+            AspireDashboard dashboard = Launch(directory, executable, grpcPort);
             try
             {
                 await dashboard.WaitUntilReadyAsync(startTimeout ?? s_defaultStartTimeout, cancellationToken).ConfigureAwait(false);
@@ -255,10 +256,10 @@ public sealed class AspireDashboard : IDisposable
         }
     }
 
-    private static AspireDashboard Launch(string directory, string executable)
+    private static AspireDashboard Launch(string directory, string executable, int? grpcPort)
     {
         string frontend = "http://127.0.0.1:" + FreeLoopbackPort().ToString(CultureInfo.InvariantCulture);
-        string grpc = "http://127.0.0.1:" + FreeLoopbackPort().ToString(CultureInfo.InvariantCulture);
+        string grpc = "http://127.0.0.1:" + (grpcPort ?? FreeLoopbackPort()).ToString(CultureInfo.InvariantCulture);
         string http = "http://127.0.0.1:" + FreeLoopbackPort().ToString(CultureInfo.InvariantCulture);
         string home = Directory.CreateTempSubdirectory("netdrop-aspire-home-").FullName;
 
@@ -403,7 +404,8 @@ public sealed class AspireDashboard : IDisposable
         }
     }
 
-    private static int FreeLoopbackPort()
+    /// <summary>A loopback TCP port nobody listens on right now.</summary>
+    public static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -199,7 +199,8 @@ internal static class DropInducers
             return datagrams;
         });
 
-    private static UdpFamilyFlood FloodUnreadUdpSocket(IPAddress loopback, int datagrams)
+    /// <summary>Floods one unread, tiny-buffered UDP socket on <paramref name="loopback"/> from the calling thread's namespace.</summary>
+    public static UdpFamilyFlood FloodUnreadUdpSocket(IPAddress loopback, int datagrams)
     {
         using var receiver = new Socket(loopback.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         receiver.ReceiveBufferSize = 1; // the kernel raises it to its minimum (SOCK_MIN_RCVBUF): two or three datagrams

@@ -37,26 +37,83 @@ internal sealed class MonitorProcess : IDisposable
         }
     }
 
-    public static MonitorProcess Start(NetworkNamespace networkNamespace, string interfaceName, double intervalSeconds, int count, string csvPath)
-    {
-        string netdropDll = Path.Combine(AppContext.BaseDirectory, "netdrop.dll");
-        if (!File.Exists(netdropDll))
-        {
-            throw new FileNotFoundException($"netdrop.dll is not beside the tests at {netdropDll}; is the ProjectReference intact?");
-        }
-
-        // DOTNET_HOST_PATH is set by the dotnet CLI for the processes it starts (dotnet test included).
-        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        string[] arguments =
-        [
-            "netns", "exec", networkNamespace.Name, dotnet, netdropDll, "monitor",
+    public static MonitorProcess Start(NetworkNamespace networkNamespace, string interfaceName, double intervalSeconds, int count, string csvPath) =>
+        Launch("ip", ["netns", "exec", networkNamespace.Name, Dotnet, NetDropDll, "monitor",
             "--interface", interfaceName,
             "--interval", intervalSeconds.ToString(CultureInfo.InvariantCulture),
             "--count", count.ToString(CultureInfo.InvariantCulture),
             "--csv", csvPath,
-            "--no-color",
-        ];
-        var startInfo = new ProcessStartInfo("ip")
+            "--no-color"], csvPath, environment: null);
+
+    /// <summary>Starts <c>netdrop</c> with these arguments in the test's own namespace (e.g. on loopback).</summary>
+    public static MonitorProcess StartHere(string csvPath, IDictionary<string, string>? environment, params string[] arguments) =>
+        Launch(Dotnet, [NetDropDll, .. arguments], csvPath, environment);
+
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Resident memory now, from <c>/proc/PID/status</c> (VmRSS), in KiB.</summary>
+    public long ResidentKib()
+    {
+        foreach (string line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
+            }
+        }
+
+        throw new InvalidOperationException("no VmRSS in /proc status");
+    }
+
+    /// <summary>Waits until the output holds <paramref name="text"/>.</summary>
+    public void WaitForOutput(string text, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (clock.Elapsed > timeout || _process.HasExited && !Output.Contains(text, StringComparison.Ordinal))
+            {
+                throw new TimeoutException($"The monitor never printed '{text}'.\n{Describe()}");
+            }
+
+            Thread.Sleep(20);
+        }
+    }
+
+    /// <summary>Waits until the CSV has at least <paramref name="rows"/> complete data rows.</summary>
+    public void WaitForRows(int rows, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (CompletedRows() < rows)
+        {
+            if (clock.Elapsed > timeout || _process.HasExited)
+            {
+                throw new TimeoutException($"The monitor wrote {CompletedRows()} of {rows} rows.\n{Describe()}");
+            }
+
+            Thread.Sleep(20);
+        }
+    }
+
+    private static string NetDropDll
+    {
+        get
+        {
+            string netdropDll = Path.Combine(AppContext.BaseDirectory, "netdrop.dll");
+            return File.Exists(netdropDll)
+                ? netdropDll
+                : throw new FileNotFoundException($"netdrop.dll is not beside the tests at {netdropDll}; is the ProjectReference intact?");
+        }
+    }
+
+    // DOTNET_HOST_PATH is set by the dotnet CLI for the processes it starts (dotnet test included).
+    private static string Dotnet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+
+    private static MonitorProcess Launch(string fileName, string[] arguments, string csvPath, IDictionary<string, string>? environment)
+    {
+        var startInfo = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -67,8 +124,13 @@ internal sealed class MonitorProcess : IDisposable
             startInfo.ArgumentList.Add(argument);
         }
 
+        foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[key] = value;
+        }
+
         var process = new Process { StartInfo = startInfo };
-        var monitor = new MonitorProcess(process, ToolRunner.Describe("ip", arguments), csvPath);
+        var monitor = new MonitorProcess(process, ToolRunner.Describe(fileName, arguments), csvPath);
         process.OutputDataReceived += (_, e) => monitor.Append(e.Data);
         process.ErrorDataReceived += (_, e) => monitor.Append(e.Data);
         process.Start();

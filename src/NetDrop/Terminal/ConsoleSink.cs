@@ -3,7 +3,7 @@ using System.Text;
 using NetDrop.Model;
 using NetDrop.Sampling;
 
-namespace NetDrop.Console;
+namespace NetDrop.Terminal;
 
 /// <summary>
 /// The seed's console lines, so people who watched the old script read this at a glance:

@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using System.Globalization;
+using NetDrop.Analysis;
+using NetDrop.Csv;
+
+namespace NetDrop.Tests.Analysis;
+
+/// <summary>
+/// The benchmark's input generator (bench/analyze/generate-30d.sh) must keep writing this version's CSV, or the
+/// benchmark would measure a file netdrop half-ignores. One generated day is also checked against the one-pass awk.
+/// </summary>
+public class BenchGeneratorTests
+{
+    [Fact]
+    public void Generate30d_OneDay_WritesOurHeaderAndRowsNetdropReadsWholly()
+    {
+        string path = Path.Combine(AnalyzeTestFiles.NewTempDirectory(), "day.csv");
+        Run("bash", AnalyzeTestFiles.BenchScript("generate-30d.sh"), path, "1", "7");
+
+        Assert.Equal(CsvSchema.Header, File.ReadLines(path).First());
+        DropReport report = DropAnalyzer.Analyze(new AnalysisOptions([path], ReportFilter.None));
+        Assert.Equal(17_280, report.Intervals);
+        Assert.Equal(0, report.MalformedLines);
+        Assert.True(report.IntervalsWithDrops > 100, "the generated day should have drop episodes");
+        Assert.Equal(report.TotalDrops, report.DropCategorySum);
+
+        string awk = Run("awk", "-F,", "-f", AnalyzeTestFiles.BenchScript("analyze-drops-1pass.awk"), path);
+        Assert.Contains($"Total Monitoring Intervals: {report.Intervals}\n", awk, StringComparison.Ordinal);
+        Assert.Contains($"Intervals with Drops: {report.IntervalsWithDrops}\n", awk, StringComparison.Ordinal);
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"total_drops:   {report.TotalDrops,14}\n"), awk, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Netdrop_StandardInput_ReadAsDash()
+    {
+        // zcat network_drops.log.3.gz | netdrop analyze -
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "netdrop.dll"), "analyze", "-", "--format", "json"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using Process process = Process.Start(start)!;
+        process.StandardInput.Write(File.ReadAllText(AnalyzeTestFiles.Fixture("seed.csv")));
+        process.StandardInput.Close();
+        string stdout = process.StandardOutput.ReadToEnd();
+        string stderr = process.StandardError.ReadToEnd();
+        Assert.True(process.WaitForExit(60_000));
+
+        Assert.True(process.ExitCode == 0, stderr);
+        Assert.Contains("\"intervals\": 240,", stdout, StringComparison.Ordinal);
+    }
+
+    private static string Run(string file, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using Process process = Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd();
+        string error = process.StandardError.ReadToEnd();
+        Assert.True(process.WaitForExit(120_000), $"{file} did not finish");
+        Assert.True(process.ExitCode == 0, $"{file} exited {process.ExitCode}: {error}");
+        return output;
+    }
+}
