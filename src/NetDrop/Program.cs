@@ -24,6 +24,8 @@ internal static class Program
         root.Subcommands.Add(MonitorCommand.Create());
         root.Subcommands.Add(AnalyzeCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
+        root.Subcommands.Add(HealthCommand.Create());
+        root.Subcommands.Add(PrepareLogDirCommand.Create());
         root.Subcommands.Add(MonitorCommand.CreateSeedForm());
 
         ParseResult result = root.Parse(IsSeedForm(root, args) ? [MonitorCommand.SeedFormName, .. args] : args);

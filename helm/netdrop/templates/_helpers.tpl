@@ -1,0 +1,110 @@
+{{/* Chart name, truncated to the 63 characters a label value allows. */}}
+{{- define "netdrop.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Fully qualified app name: the release name alone when it already contains the chart name. */}}
+{{- define "netdrop.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "netdrop.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Labels for the objects themselves. */}}
+{{- define "netdrop.labels" -}}
+helm.sh/chart: {{ include "netdrop.chart" . }}
+{{ include "netdrop.selectorLabels" . }}
+app.kubernetes.io/component: agent
+{{- if .Chart.AppVersion }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+{{- end }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/*
+Selector labels, which are also the pod-template labels: no chart or app version here, so that a chart-only
+upgrade does not restart the agent on every node (an image change still rolls the pods, through the image field).
+*/}}
+{{- define "netdrop.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "netdrop.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "netdrop.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "netdrop.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* repository:tag, or repository@digest when a digest is given. */}}
+{{- define "netdrop.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+{{- end }}
+
+{{/* Where the CSV directory is mounted inside the container (the hostPath may differ). */}}
+{{- define "netdrop.csvDirectory" -}}
+/var/log/netdrop
+{{- end }}
+
+{{/* The OTLP endpoint: the user's, or the node-local collector on the node's IP ($(HOST_IP) is expanded by the kubelet). */}}
+{{- define "netdrop.otlpEndpoint" -}}
+{{- if .Values.otlp.endpoint }}
+{{- .Values.otlp.endpoint }}
+{{- else if eq .Values.otlp.protocol "http/protobuf" }}
+{{- print "http://$(HOST_IP):4318" }}
+{{- else }}
+{{- print "http://$(HOST_IP):4317" }}
+{{- end }}
+{{- end }}
+
+{{/* The container-level hardening shared by the agent and the test pod. */}}
+{{- define "netdrop.containerSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: 1654
+runAsGroup: 1654
+allowPrivilegeEscalation: false
+privileged: false
+readOnlyRootFilesystem: true
+capabilities:
+  drop:
+    - ALL
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{/* OTEL_RESOURCE_ATTRIBUTES: the downward-API identity of this pod, then the user's extra attributes (sorted). */}}
+{{- define "netdrop.resourceAttributes" -}}
+{{- $attributes := list
+  "k8s.node.name=$(K8S_NODE_NAME)"
+  "k8s.pod.name=$(K8S_POD_NAME)"
+  "k8s.pod.uid=$(K8S_POD_UID)"
+  "k8s.namespace.name=$(K8S_NAMESPACE)"
+  (printf "k8s.daemonset.name=%s" (include "netdrop.fullname" .))
+  "k8s.container.name=netdrop" -}}
+{{- range $key, $value := .Values.resourceAttributes }}
+{{- $attributes = append $attributes (printf "%s=%v" $key $value) }}
+{{- end }}
+{{- join "," $attributes }}
+{{- end }}
+
+{{/* The exec probe: the binary itself, since the image has no shell. A JSON list on one line. */}}
+{{- define "netdrop.healthCommand" -}}
+{{- toJson (list "/app/netdrop" "health" "--heartbeat-file" "/tmp/netdrop.heartbeat" "--max-age" (toString .Values.health.maxAgeSeconds)) }}
+{{- end }}
