@@ -22,7 +22,7 @@ internal static class ConfigRenderer
     {
         var text = new StringBuilder();
         text.Append("# NetDrop effective configuration: defaults < ")
-            .Append(NetDropConfiguration.ConfigFile ?? "(no config file)")
+            .Append(configuration.ConfigFile ?? "(no config file)")
             .Append(" < NETDROP_* environment < command line\n");
         string? section = null;
         foreach (ConfigEntry entry in configuration.Entries)

@@ -21,7 +21,7 @@ internal sealed class NetDropConfiguration
     }
 
     /// <summary>The YAML file read, if any.</summary>
-    public static string? ConfigFile { get; private set; }
+    public string? ConfigFile { get; private set; }
 
     /// <summary>Entries in key order, for <c>config show</c>.</summary>
     public IEnumerable<ConfigEntry> Entries => _entries.Values.OrderBy(entry => Order(entry.Path)).ThenBy(entry => entry.Path, StringComparer.Ordinal);
@@ -30,7 +30,7 @@ internal sealed class NetDropConfiguration
     public static NetDropConfiguration Load(string? configFile, System.Collections.IDictionary environment, IEnumerable<ConfigEntry> commandLine, NetDropConfiguration? defaults = null)
     {
         NetDropConfiguration configuration = defaults ?? new NetDropConfiguration();
-        ConfigFile = configFile;
+        configuration.ConfigFile = configFile;
         if (configFile is not null)
         {
             configuration.Apply(YamlConfigReader.Read(configFile));

@@ -145,15 +145,9 @@ internal sealed class MonitorSession : IDisposable
         return _label;
     }
 
+    // The configuration binder has checked every value's range; what is left is what only the machine can say.
     private static void Validate(MonitorOptions options)
     {
-        double seconds = options.Interval.TotalSeconds;
-        if (!(seconds >= MonitorOptions.MinimumIntervalSeconds && seconds <= MonitorOptions.MaximumIntervalSeconds))
-        {
-            throw new UsageException(string.Create(CultureInfo.InvariantCulture,
-                $"interval must be between {MonitorOptions.MinimumIntervalSeconds} and {MonitorOptions.MaximumIntervalSeconds} seconds, got {seconds}"));
-        }
-
         if (options.Count < 0)
         {
             throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--count must be 0 (run until stopped) or more, got {options.Count}"));
