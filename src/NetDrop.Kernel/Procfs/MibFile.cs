@@ -16,58 +16,14 @@ namespace NetDrop.Kernel.Procfs;
 /// are seen), so a counter is found by name, never by position. Callers register the keys they want once; each
 /// read re-resolves them only when the header bytes change.
 /// </summary>
-internal sealed class MibFile
+internal sealed class MibFile : NamedCounterFile<MibKey>
 {
-    private readonly KernelFile _file;
-    private readonly List<MibKey> _keys = [];
-    private readonly List<int> _slots = []; // per key: index into _values, -1 if this kernel lacks the field
-    private byte[] _headers = []; // every header line of the last schema, concatenated, to detect a change
-    private int _headersLength = -1;
-    private ulong[] _values = [];
-
     public MibFile(string path)
+        : base(path, initialCapacity: 16 * 1024)
     {
-        _file = new KernelFile(path, initialCapacity: 16 * 1024);
     }
 
-    public string Path => _file.Path;
-
-    /// <summary>Incremented whenever the header changed and the keys were resolved again.</summary>
-    public int SchemaVersion { get; private set; }
-
-    /// <summary>Registers a counter to read; returns the handle for <see cref="TryGetValue"/>.</summary>
-    public int Register(MibKey key)
-    {
-        _keys.Add(key);
-        _slots.Add(-1);
-        _headersLength = -1; // resolve the new key at the next read
-        return _keys.Count - 1;
-    }
-
-    /// <summary>Whether the last successful read found the key in this kernel's header.</summary>
-    public bool IsPresent(int handle) => _slots[handle] >= 0;
-
-    public bool TryGetValue(int handle, out ulong value)
-    {
-        int slot = _slots[handle];
-        value = slot >= 0 ? _values[slot] : 0;
-        return slot >= 0;
-    }
-
-    /// <summary>Reads the file and parses every registered key. Returns false with the errno if it cannot be read.</summary>
-    public bool TryRead(out int errno)
-    {
-        if (!_file.TryRead(out ReadOnlySpan<byte> content, out errno))
-        {
-            return false;
-        }
-
-        Parse(content);
-        return true;
-    }
-
-    /// <summary>Parses content already read (fixtures and benchmarks feed bytes directly).</summary>
-    public void Parse(ReadOnlySpan<byte> content)
+    public override void Parse(ReadOnlySpan<byte> content)
     {
         if (!HeadersMatch(content))
         {
@@ -99,15 +55,15 @@ internal sealed class MibFile
                 continue;
             }
 
-            if (valueIndex >= _values.Length)
+            if (valueIndex >= Values.Length)
             {
                 break; // a truncated header with more values than names: ignore the extra values
             }
 
             // "Tcp: MaxConn" is signed (-1 means dynamic); it is a setting, not a counter, and nothing deltas it.
-            if (!ulong.TryParse(field, NumberStyles.None, CultureInfo.InvariantCulture, out _values[valueIndex]))
+            if (!ulong.TryParse(field, NumberStyles.None, CultureInfo.InvariantCulture, out Values[valueIndex]))
             {
-                _values[valueIndex] = long.TryParse(field, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long signed)
+                Values[valueIndex] = long.TryParse(field, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long signed)
                     ? unchecked((ulong)signed)
                     : 0;
             }
@@ -122,10 +78,12 @@ internal sealed class MibFile
     // kernel's layout changes (practically never), so steady-state reads allocate nothing.
     private bool HeadersMatch(ReadOnlySpan<byte> content)
     {
-        if (_headersLength < 0)
+        if (!HasSchema)
         {
             return false;
         }
+
+        ReadOnlySpan<byte> headers = Schema;
 
         int offset = 0;
         bool isHeader = true;
@@ -133,8 +91,8 @@ internal sealed class MibFile
         {
             if (isHeader)
             {
-                if (offset + line.Length > _headersLength ||
-                    !line.SequenceEqual(_headers.AsSpan(offset, line.Length)))
+                if (offset + line.Length > headers.Length ||
+                    !line.SequenceEqual(headers.Slice(offset, line.Length)))
                 {
                     return false;
                 }
@@ -145,7 +103,7 @@ internal sealed class MibFile
             isHeader = !isHeader;
         }
 
-        return offset == _headersLength;
+        return offset == headers.Length;
     }
 
     private void Resolve(ReadOnlySpan<byte> content)
@@ -180,14 +138,6 @@ internal sealed class MibFile
             isHeader = !isHeader;
         }
 
-        _headers = headers.ToArray();
-        _headersLength = _headers.Length;
-        _values = new ulong[fieldCount];
-        for (int i = 0; i < _keys.Count; i++)
-        {
-            _slots[i] = slotsByKey.TryGetValue(_keys[i], out int slot) ? slot : -1;
-        }
-
-        SchemaVersion++;
+        Resolve(slotsByKey, fieldCount, headers.ToArray());
     }
 }

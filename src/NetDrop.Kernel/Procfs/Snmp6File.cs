@@ -13,49 +13,14 @@ namespace NetDrop.Kernel.Procfs;
 /// The file is absent when IPv6 is disabled (<c>ipv6.disable=1</c>), which callers treat as "no IPv6 traffic", not as
 /// a failure. As with <see cref="MibFile"/>, keys are found by name and re-resolved only when the names change.
 /// </summary>
-internal sealed class Snmp6File
+internal sealed class Snmp6File : NamedCounterFile<string>
 {
-    private readonly KernelFile _file;
-    private readonly List<string> _names = [];
-    private readonly List<int> _slots = [];
-    private byte[] _schema = [];
-    private int _schemaLength = -1;
-    private ulong[] _values = [];
-
     public Snmp6File(string path)
+        : base(path, initialCapacity: 8 * 1024)
     {
-        _file = new KernelFile(path, initialCapacity: 8 * 1024);
     }
 
-    public string Path => _file.Path;
-
-    public int Register(string name)
-    {
-        _names.Add(name);
-        _slots.Add(-1);
-        _schemaLength = -1;
-        return _names.Count - 1;
-    }
-
-    public bool TryGetValue(int handle, out ulong value)
-    {
-        int slot = _slots[handle];
-        value = slot >= 0 ? _values[slot] : 0;
-        return slot >= 0;
-    }
-
-    public bool TryRead(out int errno)
-    {
-        if (!_file.TryRead(out ReadOnlySpan<byte> content, out errno))
-        {
-            return false;
-        }
-
-        Parse(content);
-        return true;
-    }
-
-    public void Parse(ReadOnlySpan<byte> content)
+    public override void Parse(ReadOnlySpan<byte> content)
     {
         if (!NamesMatch(content))
         {
@@ -70,9 +35,9 @@ internal sealed class Snmp6File
                 continue;
             }
 
-            if (index < _values.Length)
+            if (index < Values.Length)
             {
-                _values[index] = ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out ulong parsed) ? parsed : 0;
+                Values[index] = ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out ulong parsed) ? parsed : 0;
             }
 
             index++;
@@ -95,10 +60,12 @@ internal sealed class Snmp6File
 
     private bool NamesMatch(ReadOnlySpan<byte> content)
     {
-        if (_schemaLength < 0)
+        if (!HasSchema)
         {
             return false;
         }
+
+        ReadOnlySpan<byte> schema = Schema;
 
         int offset = 0;
         foreach (ReadOnlySpan<byte> line in new ProcLines(content))
@@ -108,9 +75,9 @@ internal sealed class Snmp6File
                 continue;
             }
 
-            if (offset + name.Length + 1 > _schemaLength ||
-                !name.SequenceEqual(_schema.AsSpan(offset, name.Length)) ||
-                _schema[offset + name.Length] != (byte)'\n')
+            if (offset + name.Length + 1 > schema.Length ||
+                !name.SequenceEqual(schema.Slice(offset, name.Length)) ||
+                schema[offset + name.Length] != (byte)'\n')
             {
                 return false;
             }
@@ -118,7 +85,7 @@ internal sealed class Snmp6File
             offset += name.Length + 1;
         }
 
-        return offset == _schemaLength;
+        return offset == schema.Length;
     }
 
     private void Resolve(ReadOnlySpan<byte> content)
@@ -137,12 +104,6 @@ internal sealed class Snmp6File
             schema.WriteByte((byte)'\n');
         }
 
-        _schema = schema.ToArray();
-        _schemaLength = _schema.Length;
-        _values = new ulong[slotsByName.Count];
-        for (int i = 0; i < _names.Count; i++)
-        {
-            _slots[i] = slotsByName.TryGetValue(_names[i], out int slot) ? slot : -1;
-        }
+        Resolve(slotsByName, slotsByName.Count, schema.ToArray());
     }
 }

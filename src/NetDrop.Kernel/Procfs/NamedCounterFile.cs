@@ -1,0 +1,84 @@
+namespace NetDrop.Kernel.Procfs;
+
+/// <summary>
+/// A procfs file whose counters are found by name (<see cref="MibFile"/>, <see cref="Snmp6File"/>). Callers register
+/// the keys they want once and get a handle; each parse learns where every key sits only when the file's names
+/// changed (new kernel fields, <c>IcmpMsg:</c> growing), so a steady-state read is a byte comparison plus number
+/// parsing into a reused array.
+/// </summary>
+/// <typeparam name="TKey">How a counter is named in this file.</typeparam>
+internal abstract class NamedCounterFile<TKey>
+    where TKey : notnull
+{
+    private readonly KernelFile _file;
+    private readonly List<TKey> _keys = [];
+    private readonly List<int> _slots = []; // per key: index into _values, -1 if this kernel lacks the field
+    private ulong[] _values = [];
+
+    protected NamedCounterFile(string path, int initialCapacity)
+    {
+        _file = new KernelFile(path, initialCapacity);
+    }
+
+    public string Path => _file.Path;
+
+    /// <summary>Incremented whenever the names changed and the keys were resolved again.</summary>
+    public int SchemaVersion { get; private set; }
+
+    /// <summary>The names of the last resolved layout, in a subclass's own format; empty before the first parse.</summary>
+    protected byte[] Schema { get; private set; } = [];
+
+    /// <summary>Whether a layout has been resolved since the last <see cref="Register"/>.</summary>
+    protected bool HasSchema { get; private set; }
+
+    /// <summary>The values of every field of the current layout, by position.</summary>
+    protected Span<ulong> Values => _values;
+
+    /// <summary>Registers a counter to read; returns the handle for <see cref="TryGetValue"/>.</summary>
+    public int Register(TKey key)
+    {
+        _keys.Add(key);
+        _slots.Add(-1);
+        HasSchema = false; // resolve the new key at the next read
+        return _keys.Count - 1;
+    }
+
+    /// <summary>Whether the last parse found the key in this kernel's file.</summary>
+    public bool IsPresent(int handle) => _slots[handle] >= 0;
+
+    public bool TryGetValue(int handle, out ulong value)
+    {
+        int slot = _slots[handle];
+        value = slot >= 0 ? _values[slot] : 0;
+        return slot >= 0;
+    }
+
+    /// <summary>Reads the file and parses every registered key. Returns false with the errno if it cannot be read.</summary>
+    public bool TryRead(out int errno)
+    {
+        if (!_file.TryRead(out ReadOnlySpan<byte> content, out errno))
+        {
+            return false;
+        }
+
+        Parse(content);
+        return true;
+    }
+
+    /// <summary>Parses content already read (fixtures and benchmarks feed bytes directly).</summary>
+    public abstract void Parse(ReadOnlySpan<byte> content);
+
+    /// <summary>Adopts a new layout: where each name sits, how many fields there are, and the names to compare next time.</summary>
+    protected void Resolve(Dictionary<TKey, int> slotsByKey, int fieldCount, byte[] schema)
+    {
+        _values = new ulong[fieldCount];
+        for (int i = 0; i < _keys.Count; i++)
+        {
+            _slots[i] = slotsByKey.TryGetValue(_keys[i], out int slot) ? slot : -1;
+        }
+
+        Schema = schema;
+        HasSchema = true;
+        SchemaVersion++;
+    }
+}
