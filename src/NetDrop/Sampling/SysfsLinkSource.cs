@@ -12,6 +12,7 @@ namespace NetDrop.Sampling;
 internal sealed class SysfsLinkSource : ILinkSource
 {
     private readonly string _sysRoot;
+    private readonly string _netClass; // PERF: built once; Path.Join in the health report allocated it every sample
     private readonly InterfaceSelector _selector;
     private readonly InterfaceRegistry _registry;
     private readonly Dictionary<string, InterfaceStatistics> _readers = new(StringComparer.Ordinal);
@@ -22,6 +23,7 @@ internal sealed class SysfsLinkSource : ILinkSource
     {
         _ringFull = ringFull;
         _sysRoot = sysRoot;
+        _netClass = KernelPaths.NetClass(sysRoot);
         _selector = selector;
         _registry = registry;
         _monitored = Resolve();
@@ -63,7 +65,7 @@ internal sealed class SysfsLinkSource : ILinkSource
             }
         }
 
-        health.Report(SourceId.Links, ok, failedErrno, KernelPaths.NetClass(_sysRoot));
+        health.Report(SourceId.Links, ok, failedErrno, _netClass);
         _ringFull?.Read(sample, health);
     }
 
