@@ -108,8 +108,8 @@ public sealed class SamplerAllocationTests
     }
 
     /// <summary>
-    /// Bytes allocated on this thread by one round of <see cref="SamplesPerRound"/> intervals, measured after warm-up
-    /// rounds that run through this same method (so tiered JIT and on-stack replacement are done before the measured
+    /// Bytes allocated on this thread by one round of <see cref="SamplesPerRound"/> intervals, measured after a second
+    /// of warm-up rounds through this same method (so tiered JIT and on-stack replacement are done before the measured
     /// round). A round in which an interface appeared or vanished is measured again: those events are rare and
     /// allowed to allocate their message.
     /// </summary>
@@ -121,7 +121,11 @@ public sealed class SamplerAllocationTests
         Sample previous = new(), current = new();
         sampler.Take(previous);
         rowLength = 0;
-        for (int warmUp = 0; warmUp < 3; warmUp++)
+
+        // Tiered JIT starts counting calls only after 100 ms without new tier-0 code and promotes in the background,
+        // so warm up for a while, not for a number of calls: 200 fixture samples take a few milliseconds.
+        var warmUp = System.Diagnostics.Stopwatch.StartNew();
+        for (int round = 0; round < 3 || (warmUp.Elapsed < TimeSpan.FromSeconds(1) && round < 500); round++)
         {
             Round(sampler, engine, formatter, report, ref previous, ref current, ref rowLength);
         }
