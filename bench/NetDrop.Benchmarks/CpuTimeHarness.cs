@@ -96,8 +96,10 @@ internal static class CpuTimeHarness
 
     private static (double Median, double Min, double P95, double AllocatedPerCall) Measure(Action call, int calls, int rounds)
     {
-        // Warm-up through the measured loop itself, so tiered JIT has promoted everything before the first timed round.
-        for (int i = 0; i < 3; i++)
+        // Warm-up through the measured loop itself for half a second at least: tiered JIT starts counting calls only
+        // after 100 ms without new tier-0 code and promotes in the background.
+        var warmUp = System.Diagnostics.Stopwatch.StartNew();
+        for (int i = 0; i < 3 || warmUp.ElapsedMilliseconds < 500; i++)
         {
             TimeRound(call, calls);
         }
