@@ -48,6 +48,7 @@ internal static class CpuTimeHarness
                 ("Sample_Netlink", 200, sample.Sample_Netlink),
                 ("Sample_Sysfs", 50, sample.Sample_Sysfs),
                 ("Interval_SampleDeltaCsvRow", 200, () => sample.Interval_SampleDeltaCsvRow()),
+                ("Interval_MonitorSession", 200, sample.Interval_MonitorSession),
                 ("Live.MibFile_Netstat", 500, () => live.MibFile_Netstat()),
                 ("Live.MibFile_Snmp", 500, () => live.MibFile_Snmp()),
                 ("Live.Snmp6File_Snmp6", 500, () => live.Snmp6File_Snmp6()),

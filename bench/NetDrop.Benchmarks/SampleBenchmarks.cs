@@ -25,6 +25,9 @@ public class SampleBenchmarks
     private Sample _previous = new();
     private Sample _current = new();
     private string _label = "";
+    private string _directory = "";
+    private MonitorSession _session = null!;
+    private int _iteration;
 
     [GlobalSetup]
     public void Setup()
@@ -38,6 +41,17 @@ public class SampleBenchmarks
         RequireEverySource(_current);
         _label = string.Join('+', _current.Interfaces.Select(reading => _registry.NameOf(reading.Series)));
         _sysfs.Take(new Sample());
+
+        _directory = Directory.CreateTempSubdirectory("netdrop-bench-session-").FullName;
+        var options = new MonitorOptions
+        {
+            Interfaces = ["*"],
+            CsvPath = Path.Join(_directory, "drops.csv"),
+            CsvMaxSizeBytes = 64L << 20, // bounded disk however many intervals the benchmark runs
+            CsvMaxFiles = 1,
+            Color = false,
+        };
+        _session = new MonitorSession(options, TextWriter.Null, TextWriter.Null);
     }
 
     [GlobalCleanup]
@@ -45,6 +59,8 @@ public class SampleBenchmarks
     {
         _netlink.Dispose();
         _sysfs.Dispose();
+        _session.Dispose();
+        Directory.Delete(_directory, recursive: true);
     }
 
     /// <summary>The budget figure: one sample with rtnetlink interface counters (the default).</summary>
@@ -67,6 +83,13 @@ public class SampleBenchmarks
         (_previous, _current) = (_current, _previous);
         return length;
     }
+
+    /// <summary>
+    /// One whole interval of the agent without OTLP: <see cref="MonitorSession.ReportInterval"/> — sample, deltas, the
+    /// console line (to a null writer) and the CSV row (appended to a file).
+    /// </summary>
+    [Benchmark]
+    public void Interval_MonitorSession() => _session.ReportInterval(++_iteration);
 
     internal static Sampler CreateSampler(LinkSourceKind links, InterfaceRegistry registry)
     {
