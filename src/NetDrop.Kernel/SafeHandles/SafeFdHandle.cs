@@ -10,6 +10,13 @@ internal sealed class SafeFdHandle : SafeHandle
     {
     }
 
+    /// <summary>Takes ownership of a descriptor obtained as a plain int (e.g. from <c>open</c>).</summary>
+    public SafeFdHandle(int fd)
+        : this()
+    {
+        SetHandle(fd);
+    }
+
     public override bool IsInvalid => handle < 0;
 
     protected override bool ReleaseHandle() => Interop.Libc.close((int)handle) == 0;

@@ -24,6 +24,14 @@ internal sealed class SamplingService : BackgroundService
     /// <summary>The process exit code once the loop has ended: 0, or 1 if sampling failed at run time.</summary>
     public int ExitCode { get; private set; }
 
+    // PERF: start-up (configuration, dependency injection, the host, the OpenTelemetry SDK) leaves megabytes of garbage
+    // in GC regions whose pages stay resident, and the steady state allocates too little for a collection to ever give
+    // them back. One aggressive collection once everything is running (after the first interval) returns them to the
+    // OS: steady RSS of the AOT agent with OTLP export on went from ~22 to ~19 MB. It blocks this loop once, for a few
+    // milliseconds.
+    private static void ReleaseStartUpMemory() =>
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_session.Options.Interval, _time);
@@ -36,6 +44,11 @@ internal sealed class SamplingService : BackgroundService
                 if (_session.Options.Count > 0 && iteration >= _session.Options.Count)
                 {
                     break;
+                }
+
+                if (iteration == 1)
+                {
+                    ReleaseStartUpMemory();
                 }
             }
         }

@@ -12,6 +12,7 @@ namespace NetDrop.Sampling;
 internal sealed class SysfsLinkSource : ILinkSource
 {
     private readonly string _sysRoot;
+    private readonly string _netClass; // PERF: built once; Path.Join in the health report allocated it every sample
     private readonly InterfaceSelector _selector;
     private readonly InterfaceRegistry _registry;
     private readonly Dictionary<string, InterfaceStatistics> _readers = new(StringComparer.Ordinal);
@@ -20,6 +21,7 @@ internal sealed class SysfsLinkSource : ILinkSource
     public SysfsLinkSource(string sysRoot, InterfaceSelector selector, InterfaceRegistry registry)
     {
         _sysRoot = sysRoot;
+        _netClass = KernelPaths.NetClass(sysRoot);
         _selector = selector;
         _registry = registry;
         _monitored = Resolve();
@@ -27,7 +29,7 @@ internal sealed class SysfsLinkSource : ILinkSource
 
     public SourceId Id => SourceId.Links;
 
-    public string Description => KernelPaths.NetClass(_sysRoot);
+    public string Description => _netClass;
 
     public IReadOnlyList<string> ListInterfaces() => NetClassDirectory.ListInterfaces(_sysRoot);
 

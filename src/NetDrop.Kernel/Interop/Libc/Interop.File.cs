@@ -16,5 +16,24 @@ internal static partial class Interop
 
         [LibraryImport(Libraries.Libc, SetLastError = true)]
         internal static partial int close(int fd);
+
+        // pread64: a 64-bit offset whatever the platform's off_t (glibc aliases it to pread on 64-bit).
+        [LibraryImport(Libraries.Libc, EntryPoint = "pread64", SetLastError = true)]
+        internal static unsafe partial nint pread(int fd, byte* buf, nuint count, long offset);
+
+        [LibraryImport(Libraries.Libc, SetLastError = true)]
+        internal static unsafe partial int fstatfs(int fd, StatFs* buf);
+
+        internal const long PROC_SUPER_MAGIC = 0x9fa0; // include/uapi/linux/magic.h
+
+        /// <summary>
+        /// struct statfs (man 2 statfs): only <c>f_type</c>, its first field on every architecture, is read; the
+        /// struct is 120 bytes on x86_64 and arm64, and the padding leaves room for any other layout.
+        /// </summary>
+        [StructLayout(LayoutKind.Explicit, Size = 256)]
+        internal struct StatFs // struct statfs
+        {
+            [FieldOffset(0)] public nint f_type;
+        }
     }
 }
