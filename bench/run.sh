@@ -283,6 +283,8 @@ START_ROW=$(awk '{ print $2 }' "$TMP/startup.txt" | median)
 START_EXIT=$(awk '{ print $3 }' "$TMP/startup.txt" | median)
 
 # ------------------------------------------------------------------------------------------------------ report
+SAMPLE_COLD_US=$(cpu_figure Sample_Netlink_Cold10ms 2)
+INTERVAL_COLD_US=$(cpu_figure Interval_MonitorSession_Cold10ms 2)
 SAMPLE_US=$(cpu_figure Sample_Netlink 2)
 SAMPLE_ALLOC=$(cpu_figure Sample_Netlink 5)
 INTERVAL_US=$(cpu_figure Interval_SampleDeltaCsvRow 2)
@@ -299,15 +301,17 @@ verdict() { awk -v v="$1" -v limit="$2" 'BEGIN { print (v + 0 <= limit + 0) ? "m
     echo "| figure | NetDrop | seed approach | node_exporter | NetDrop : seed | NetDrop : node_exporter |"
     echo "|---|---:|---:|---:|---:|---:|"
     echo "| CPU per sample, whole process (µs) | $ND_US | $SEED_US | $NE_US | 1 : $(calc "$SEED_US / $ND_US" 0) | 1 : $(calc "$NE_US / $ND_US" 1) |"
-    echo "| CPU per sample, in process: one full sample (µs) | $SAMPLE_US | | | 1 : $(calc "$SEED_US / $SAMPLE_US" 0) | 1 : $(calc "$NE_US / $SAMPLE_US" 1) |"
+    echo "| CPU per sample, in process: one full sample, warm / cache-cold (µs) | $SAMPLE_US / $SAMPLE_COLD_US | | | 1 : $(calc "$SEED_US / $SAMPLE_US" 0) | 1 : $(calc "$NE_US / $SAMPLE_US" 1) |"
     echo "| steady RSS (MB) | $(calc "$ND_RSS_OTLP / 1024" 1) with OTLP export, $(calc "$ND_RSS_PLAIN / 1024" 1) without | | $(calc "$NE_RSS / 1024" 1) | | 1 : $(calc "$NE_RSS / $ND_RSS_OTLP" 1) |"
     echo
     echo "| NetDrop figure | median | budget | |"
     echo "|---|---:|---:|---|"
-    echo "| one full sample, CPU (every source, every interface; CPU-time harness) | $SAMPLE_US µs | ≤ 150 µs | $(verdict "$SAMPLE_US" 150) |"
+    echo "| one full sample, CPU, warm (every source, every interface, back to back; CPU-time harness) | $SAMPLE_US µs | ≤ 150 µs | $(verdict "$SAMPLE_US" 150) |"
+    echo "| one full sample, CPU, cache-cold (one sample every 10 ms, as the agent runs) | $SAMPLE_COLD_US µs | ≤ 150 µs | $(verdict "$SAMPLE_COLD_US" 150) |"
     echo "| one full sample, allocated once warm | $SAMPLE_ALLOC B | 0 B | $(verdict "$SAMPLE_ALLOC" 0) |"
     echo "| sample + deltas + CSV row, CPU / allocated | $INTERVAL_US µs / $INTERVAL_ALLOC B | | |"
-    echo "| whole agent per interval, CPU (timer, sample, deltas, console, CSV) | $ND_US µs | | |"
+    echo "| one whole interval in process (sample, deltas, console line, CSV row), CPU, cache-cold | $INTERVAL_COLD_US µs | | |"
+    echo "| whole agent per interval, CPU (wake-up, sample, deltas, console, CSV) | $ND_US µs | | |"
     echo "| whole agent per interval with OTLP export on (--interval 0.2, an export every 1 s), CPU | $ND_OTLP_US µs | | |"
     echo "| AOT RSS, steady, OTLP export on ($OTLP_BACKEND; export verified: $EXPORT_VERIFIED) | $(calc "$ND_RSS_OTLP / 1024" 1) MB (peak $(calc "$ND_HWM_OTLP / 1024" 1) MB) | ≤ 20 MB | $(verdict "$(calc "$ND_RSS_OTLP / 1024" 1)" 20) |"
     echo "| AOT RSS, steady, export off | $(calc "$ND_RSS_PLAIN / 1024" 1) MB | | |"
