@@ -301,7 +301,7 @@ verdict() { awk -v v="$1" -v limit="$2" 'BEGIN { print (v + 0 <= limit + 0) ? "m
     echo "| figure | NetDrop | seed approach | node_exporter | NetDrop : seed | NetDrop : node_exporter |"
     echo "|---|---:|---:|---:|---:|---:|"
     echo "| CPU per sample, whole process (µs) | $ND_US | $SEED_US | $NE_US | 1 : $(calc "$SEED_US / $ND_US" 0) | 1 : $(calc "$NE_US / $ND_US" 1) |"
-    echo "| CPU per sample, in process: one full sample, warm / cache-cold (µs) | $SAMPLE_US / $SAMPLE_COLD_US | | | 1 : $(calc "$SEED_US / $SAMPLE_US" 0) | 1 : $(calc "$NE_US / $SAMPLE_US" 1) |"
+    echo "| CPU per sample, in process: one full sample, warm / cache-cold (µs) | $SAMPLE_US / $SAMPLE_COLD_US | | | 1 : $(calc "$SEED_US / $SAMPLE_COLD_US" 0) (cold) | 1 : $(calc "$NE_US / $SAMPLE_COLD_US" 1) (cold) |"
     echo "| steady RSS (MB) | $(calc "$ND_RSS_OTLP / 1024" 1) with OTLP export, $(calc "$ND_RSS_PLAIN / 1024" 1) without | | $(calc "$NE_RSS / 1024" 1) | | 1 : $(calc "$NE_RSS / $ND_RSS_OTLP" 1) |"
     echo
     echo "| NetDrop figure | median | budget | |"
