@@ -15,7 +15,7 @@ internal static class ConfigKeys
     public static readonly ConfigKey ProcRoot = new("paths.proc", ConfigValueKind.Text, "/proc");
     public static readonly ConfigKey SysRoot = new("paths.sys", ConfigValueKind.Text, "/sys");
     public static readonly ConfigKey LinkSource = new("link_source", ConfigValueKind.Choice, "netlink", ["netlink", "sysfs"]);
-    public static readonly ConfigKey CsvPath = new("csv.path", ConfigValueKind.Text, "/var/log/network_drops.log");
+    public static readonly ConfigKey CsvPath = new("csv.path", ConfigValueKind.Text, Monitoring.MonitorOptions.DefaultCsvPath);
     public static readonly ConfigKey CsvMaxSizeMb = new("csv.max_size_mb", ConfigValueKind.NonNegativeInteger, "0");
     public static readonly ConfigKey CsvMaxFiles = new("csv.max_files", ConfigValueKind.PositiveInteger, "5");
     public static readonly ConfigKey ConsoleColor = new("console.color", ConfigValueKind.Choice, "auto", ["auto", "always", "never"]);

@@ -95,13 +95,12 @@ public sealed partial class CommandLineTests : IDisposable
         string original = File.ReadAllText(netstat);
         string csv = Path.Join(_directory, "root.log");
 
-        using Process monitor = StartNetDrop(["monitor", "-i", "eth0", "--sysfs-links", "--proc-root", Path.Join(root, "proc"),
-            "--sys-root", Path.Join(root, "sys"), "--interval", "0.5", "--count", "2", "--csv", csv]);
-        WaitFor(() => File.Exists(csv) && File.ReadAllLines(csv).Length >= 1, monitor);
+        using MonitorProcess monitor = MonitorProcess.StartHere(csv, null, "monitor", "-i", "eth0", "--sysfs-links", "--proc-root", Path.Join(root, "proc"),
+            "--sys-root", Path.Join(root, "sys"), "--interval", "0.5", "--count", "2", "--csv", csv);
+        monitor.WaitForHeader(TimeSpan.FromSeconds(20));
         File.WriteAllText(netstat, WithListenOverflowsIncreasedBy(original, 42));
-        Assert.True(monitor.WaitForExit(TimeSpan.FromSeconds(20)), "monitor did not finish");
 
-        Assert.Equal(0, monitor.ExitCode);
+        Assert.Equal(0, monitor.WaitForExit(TimeSpan.FromSeconds(20)));
         string[] rows = File.ReadAllLines(csv)[1..];
         int acceptQueue = Array.IndexOf(CsvSchema.Columns, "accept_queue");
         Assert.Equal(42, rows.Sum(row => int.Parse(row.Split(',')[acceptQueue], System.Globalization.CultureInfo.InvariantCulture)));
@@ -111,14 +110,13 @@ public sealed partial class CommandLineTests : IDisposable
     public void Sigterm_StopsBetweenIntervalsWithCompleteRowsAndExitZero()
     {
         string csv = Path.Join(_directory, "term.log");
-        using Process monitor = StartNetDrop(["monitor", "-i", "lo", "--interval", "0.1", "--csv", csv]);
-        WaitFor(() => File.Exists(csv) && File.ReadAllLines(csv).Length >= 3, monitor);
+        using MonitorProcess monitor = MonitorProcess.StartHere(csv, null, "monitor", "-i", "lo", "--interval", "0.1", "--csv", csv);
+        monitor.WaitForRows(2, TimeSpan.FromSeconds(20));
 
         var stopwatch = Stopwatch.StartNew();
-        Signals.Send(monitor.Id, Signals.SIGTERM);
-        Assert.True(monitor.WaitForExit(TimeSpan.FromSeconds(10)), "monitor ignored SIGTERM");
+        Signals.Send(monitor.ProcessId, Signals.SIGTERM);
 
-        Assert.Equal(0, monitor.ExitCode);
+        Assert.Equal(0, monitor.WaitForExit(TimeSpan.FromSeconds(10)));
         string content = File.ReadAllText(csv);
         Assert.EndsWith("\n", content, StringComparison.Ordinal);
         Assert.All(content.TrimEnd('\n').Split('\n'), row => Assert.Equal(CsvSchema.Columns.Length, row.Split(',').Length));
@@ -129,34 +127,6 @@ public sealed partial class CommandLineTests : IDisposable
 
     [GeneratedRegex(@"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] #\d{4} \| (✓ OK|⚠ WARN|✖ CRIT) \| Drops: \d+$")]
     private static partial Regex SeedLine();
-
-    private static Process StartNetDrop(string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(ProcessRunner.NetDropDll);
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static void WaitFor(Func<bool> condition, Process process)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.False(process.HasExited, "monitor exited early");
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(20), "timed out waiting for the monitor");
-            Thread.Sleep(20);
-        }
-    }
 
     private static string WithListenOverflowsIncreasedBy(string netstat, ulong increase)
     {

@@ -135,10 +135,10 @@ public sealed class NetworkNamespace : IDisposable
 
     private static void Delete(string name)
     {
-        ToolResult result = ToolRunner.TryRun("ip", "netns", "delete", name);
+        ProcessRunner.Result result = ToolRunner.TryRun("ip", "netns", "delete", name);
         if (result.ExitCode != 0 && Directory.Exists(NetnsDirectory) && File.Exists(Path.Combine(NetnsDirectory, name)))
         {
-            throw new InvalidOperationException($"`ip netns delete {name}` failed: {result.StandardError.Trim()}");
+            throw new InvalidOperationException($"`ip netns delete {name}` failed: {result.Error.Trim()}");
         }
     }
 
