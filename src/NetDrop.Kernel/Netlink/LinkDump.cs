@@ -10,6 +10,7 @@ namespace NetDrop.Kernel.Netlink;
 /// <code>
 /// [nlmsghdr RTM_NEWLINK NLM_F_MULTI][ifinfomsg ifi_index=2]
 ///   [nlattr IFLA_IFNAME "eth0\0"] [nlattr IFLA_OPERSTATE 6] [nlattr IFLA_MASTER 5] [nlattr IFLA_STATS64 rx_packets ...]
+///   [nlattr IFLA_LINKINFO [nlattr IFLA_INFO_KIND "bond\0"] ...]   (virtual devices only: rtnl_link_fill)
 /// </code>
 /// </summary>
 internal sealed class LinkDump
@@ -73,6 +74,9 @@ internal sealed class LinkDump
                     case Interop.Rtnetlink.IFLA_STATS64:
                         ReadStats64(value, ref record);
                         break;
+                    case Interop.Rtnetlink.IFLA_LINKINFO:
+                        record.Kind = ReadKind(value);
+                        break;
                 }
             }
 
@@ -88,6 +92,25 @@ internal sealed class LinkDump
         {
             ThrowMalformed("a message length outside the dump");
         }
+    }
+
+    private static LinkKind ReadKind(ReadOnlySpan<byte> linkInfo)
+    {
+        var nested = new NetlinkReader(linkInfo);
+        while (nested.TryReadAttribute(out ushort type, out ReadOnlySpan<byte> value))
+        {
+            if (type == Interop.Rtnetlink.IFLA_INFO_KIND)
+            {
+                return LinkKinds.Parse(value);
+            }
+        }
+
+        if (nested.IsMalformed)
+        {
+            ThrowMalformed("an IFLA_LINKINFO attribute length outside its nest");
+        }
+
+        return LinkKind.Other;
     }
 
     private static void ReadStats64(ReadOnlySpan<byte> value, ref LinkRecord record)

@@ -16,6 +16,9 @@ internal struct LinkRecord
     /// <summary>The ifindex of the bond, bridge or VRF this interface is enslaved to; 0 if none.</summary>
     public int MasterIfIndex;             // IFLA_MASTER
 
+    /// <summary>The device kind from <c>IFLA_LINKINFO</c>/<c>IFLA_INFO_KIND</c>; <see cref="LinkKind.Other"/> for a physical NIC.</summary>
+    public LinkKind Kind;                 // IFLA_LINKINFO -> IFLA_INFO_KIND
+
     /// <summary>RFC 2863 operational state, one of <c>Interop.Rtnetlink.IF_OPER_*</c> (6 = up).</summary>
     public byte OperState;                // IFLA_OPERSTATE
 

@@ -11,7 +11,7 @@ internal static class BondBanner
         foreach (InterfaceReading reading in baseline.Interfaces)
         {
             string name = registry.NameOf(reading.Series);
-            if (reading.MasterIfIndex != 0 || !BondingFiles.TryRead(sysRoot, procRoot, name, out BondInfo? bond))
+            if (reading.FoldsIntoMaster || !BondingFiles.TryRead(sysRoot, procRoot, name, out BondInfo? bond))
             {
                 continue;
             }

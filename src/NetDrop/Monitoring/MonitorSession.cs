@@ -98,7 +98,7 @@ internal sealed class MonitorSession : IDisposable
     {
         TextWriter output = Output;
         string monitored = _previous.Interfaces.Count > 0
-            ? string.Join(' ', _previous.Interfaces.Where(reading => reading.MasterIfIndex == 0 || !IsMonitored(reading.MasterIfIndex)).Select(reading => Registry.NameOf(reading.Series)))
+            ? string.Join(' ', _previous.Interfaces.Where(reading => !reading.FoldsIntoMaster || !IsMonitored(reading.MasterIfIndex)).Select(reading => Registry.NameOf(reading.Series)))
             : "(none yet: " + string.Join(' ', Options.Interfaces) + ")";
         output.WriteLine($"NetDrop {VersionInfo.Version} — packet drops, layer by layer");
         output.WriteLine($"Interface:       {monitored}");
@@ -125,7 +125,7 @@ internal sealed class MonitorSession : IDisposable
     private static string DurationTextForBanner(TimeSpan interval) =>
         string.Create(CultureInfo.InvariantCulture, $"{interval.TotalSeconds:0.###}s");
 
-    private bool IsMonitored(int ifIndex) => _previous.Interfaces.Any(reading => reading.IfIndex == ifIndex && reading.MasterIfIndex == 0);
+    private bool IsMonitored(int ifIndex) => _previous.Interfaces.Any(reading => reading.IfIndex == ifIndex && !reading.FoldsIntoMaster);
 
     // PERF: the label is rebuilt only when the set of monitored interfaces changes.
     private string Label(IntervalReport report)

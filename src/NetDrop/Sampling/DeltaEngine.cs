@@ -8,9 +8,10 @@ namespace NetDrop.Sampling;
 /// <see cref="CounterDelta"/>), mapped onto the drop model so each kernel drop lands in one column.
 /// </summary>
 /// <remarks>
-/// Series identity: an interface is its name plus ifindex (a re-created interface is a reset, not a spike); a qdisc
-/// is ifindex + handle + parent (a replaced qdisc is a new series); a CPU is its id. A series that appears between
-/// two samples counts its whole value: everything it counted happened since the previous sample.
+/// Series identity: an interface is its ifindex (a rename keeps counting; an ifindex first seen in this sample is a
+/// baseline, whether the interface was created, re-created or moved in); a qdisc is ifindex + handle + parent + kind,
+/// and a new instance when its bytes or packets went down (a replaced qdisc counts its own drops from zero); a CPU is
+/// its id (a CPU brought online counts from zero).
 /// </remarks>
 internal sealed class DeltaEngine
 {
@@ -179,30 +180,28 @@ internal sealed class DeltaEngine
         for (int i = 0; i < interfaces.Count; i++)
         {
             InterfaceReading now = interfaces[i];
-            int masterIndex = now.MasterIfIndex == 0 ? -1 : IndexOfIfIndex(interfaces, now.MasterIfIndex);
-            int before = IndexOfSeries(previous.Interfaces, now.Series);
-            bool sameDevice = before >= 0 && previous.Interfaces[before].IfIndex == now.IfIndex;
-            if (before < 0 && linksOk)
+            int before = IndexOfIfIndex(previous.Interfaces, now.IfIndex);
+            if (linksOk)
             {
-                report.Events.Add($"interface {_registry.NameOf(now.Series)} appeared (ifindex {now.IfIndex})");
-            }
-            else if (before >= 0 && !sameDevice)
-            {
-                report.Events.Add($"interface {_registry.NameOf(now.Series)} was re-created (ifindex {previous.Interfaces[before].IfIndex} -> {now.IfIndex}); its counters restart");
+                ReportIdentityChange(previous, now, before, report);
             }
 
-            // A series that appeared (or was re-created) since the last sample counts from zero.
-            InterfaceReading old = sameDevice ? previous.Interfaces[before] : default;
+            // An ifindex not in the previous sample is a baseline: NetDrop cannot tell an interface created this
+            // interval from one moved in from another namespace (dev_change_net_namespace keeps its counters), and
+            // reporting a moved-in interface's lifetime as this interval's drops would invent them.
+            bool counted = before >= 0;
+            InterfaceReading old = counted ? previous.Interfaces[before] : now;
+            int masterIndex = now.FoldsIntoMaster ? IndexOfIfIndex(interfaces, now.MasterIfIndex) : -1;
+            ulong ringFull = linksOk ? CounterDelta.Compute(old.RingFull, now.RingFull) : 0;
             var delta = new InterfaceDelta
             {
                 Series = now.Series,
                 MasterSeries = masterIndex >= 0 ? interfaces[masterIndex].Series : -1,
                 NicRx = linksOk ? CounterDelta.Compute(old.Counters.RxDropped, now.Counters.RxDropped) : 0,
                 NicTx = linksOk ? CounterDelta.Compute(old.Counters.TxDropped, now.Counters.TxDropped) : 0,
-                NicMissed = linksOk
-                    ? CounterDelta.Compute(old.Counters.RxMissedErrors, now.Counters.RxMissedErrors) + CounterDelta.Compute(old.RingFull, now.RingFull)
-                    : 0,
-                Qdisc = qdiscOk ? QdiscDelta(previous.Qdiscs, current.Qdiscs, now.IfIndex) : 0,
+                NicMissed = linksOk ? CounterDelta.Compute(old.Counters.RxMissedErrors, now.Counters.RxMissedErrors) + ringFull : 0,
+                RingFull = ringFull,
+                Qdisc = qdiscOk && counted ? QdiscDelta(previous.Qdiscs, current.Qdiscs, now.IfIndex) : 0,
             };
 
             if (delta.MasterSeries >= 0)
@@ -217,9 +216,9 @@ internal sealed class DeltaEngine
 
         foreach (InterfaceReading gone in previous.Interfaces)
         {
-            if (linksOk && IndexOfSeries(interfaces, gone.Series) < 0)
+            if (linksOk && IndexOfIfIndex(interfaces, gone.IfIndex) < 0)
             {
-                report.Events.Add($"interface {_registry.NameOf(gone.Series)} disappeared; skipped until it returns");
+                report.Events.Add($"interface {_registry.NameOf(gone.Series)} disappeared (ifindex {gone.IfIndex}); skipped until it returns");
             }
         }
 
@@ -235,7 +234,7 @@ internal sealed class DeltaEngine
                 if (slave.MasterSeries == master.Series)
                 {
                     master.Qdisc += slave.Qdisc;
-                    master.NicMissed += RingFullOnly(previous, current, slave.Series);
+                    master.NicMissed += slave.RingFull;
                 }
             }
 
@@ -252,13 +251,24 @@ internal sealed class DeltaEngine
         report[DropCategories.Qdisc] = qdisc;
     }
 
-    private static ulong RingFullOnly(Sample previous, Sample current, int series)
+    // Rare events, so strings are fine here.
+    private void ReportIdentityChange(Sample previous, in InterfaceReading now, int before, IntervalReport report)
     {
-        int now = IndexOfSeries(current.Interfaces, series);
-        int before = IndexOfSeries(previous.Interfaces, series);
-        ulong after = now >= 0 ? current.Interfaces[now].RingFull : 0;
-        bool sameDevice = before >= 0 && now >= 0 && previous.Interfaces[before].IfIndex == current.Interfaces[now].IfIndex;
-        return CounterDelta.Compute(sameDevice ? previous.Interfaces[before].RingFull : 0, after);
+        if (before >= 0)
+        {
+            InterfaceReading old = previous.Interfaces[before];
+            if (old.Series != now.Series)
+            {
+                report.Events.Add($"interface {_registry.NameOf(old.Series)} (ifindex {now.IfIndex}) was renamed to {_registry.NameOf(now.Series)}; its counts continue");
+            }
+
+            return;
+        }
+
+        int sameName = IndexOfSeries(previous.Interfaces, now.Series);
+        report.Events.Add(sameName >= 0
+            ? $"interface {_registry.NameOf(now.Series)} was re-created (ifindex {previous.Interfaces[sameName].IfIndex} -> {now.IfIndex}); counting from this sample"
+            : $"interface {_registry.NameOf(now.Series)} appeared (ifindex {now.IfIndex}); counting from this sample");
     }
 
     // Only roots and ingress/clsact are in the sample (the source filters): children's drops are already in their
@@ -273,10 +283,10 @@ internal sealed class DeltaEngine
                 continue;
             }
 
-            uint before = 0; // a qdisc added or replaced since the last sample counts from zero
+            uint before = 0; // a qdisc added or replaced since the last sample (a new instance) counts from zero
             foreach (QdiscReading old in previous)
             {
-                if (old.IfIndex == now.IfIndex && old.Handle == now.Handle && old.Parent == now.Parent)
+                if (now.IsSameInstance(old))
                 {
                     before = old.Drops;
                     break;

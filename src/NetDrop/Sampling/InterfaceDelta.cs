@@ -12,6 +12,9 @@ internal struct InterfaceDelta
     public ulong NicRx;
     public ulong NicTx;
     public ulong NicMissed;
+
+    /// <summary>The driver ring-full part of <see cref="NicMissed"/>: what a bond adds from each slave.</summary>
+    public ulong RingFull;
     public ulong Qdisc;
 
     public readonly ulong Total => NicRx + NicTx + NicMissed + Qdisc;

@@ -1,5 +1,6 @@
 using System.Text;
 using NetDrop.Kernel.Netlink;
+using NetDrop.Kernel.Snapshots;
 
 namespace NetDrop.Sampling;
 
@@ -8,6 +9,11 @@ namespace NetDrop.Sampling;
 /// <c>RTM_GETLINK</c> dump per sample: one round trip instead of 25 sysfs files per interface, and new interfaces
 /// matching a glob are seen the moment they exist.
 /// </summary>
+/// <remarks>
+/// A bond's counters already include its slaves' (<c>bond_get_stats</c>), so the slaves of a monitored bond are read
+/// too (for the per-slave breakdown and their own qdiscs and rings) and flagged as folded. A bridge, team, VRF or
+/// Open vSwitch master does not fold its ports in: a port is read only when it is selected, as its own interface.
+/// </remarks>
 internal sealed class NetlinkLinkSource : ILinkSource
 {
     private readonly LinkDump _dump;
@@ -43,21 +49,34 @@ internal sealed class NetlinkLinkSource : ILinkSource
             }
         }
 
-        // Slaves of a monitored bond are read too, for the per-slave breakdown and their own qdiscs and rings.
         int monitored = sample.Interfaces.Count;
         foreach (LinkRecord record in _records)
         {
-            if (record.MasterIfIndex != 0 && !IsSelected(record) && IsMonitoredIfIndex(sample, monitored, record.MasterIfIndex))
+            if (record.MasterIfIndex != 0 && !IsSelected(record) && LinkKinds.FoldsSlaveCounters(KindOf(record.MasterIfIndex)) &&
+                IsMonitoredIfIndex(sample, monitored, record.MasterIfIndex))
             {
                 Add(sample, record);
             }
         }
     }
 
+    private LinkKind KindOf(int ifIndex)
+    {
+        foreach (LinkRecord record in _records)
+        {
+            if (record.IfIndex == ifIndex)
+            {
+                return record.Kind;
+            }
+        }
+
+        return LinkKind.Other;
+    }
+
     private bool IsSelected(in LinkRecord record)
     {
         // PERF: names are ASCII in practice; decode into a stack buffer rather than a string per interface per sample.
-        Span<char> name = stackalloc char[Kernel.Snapshots.InterfaceName.Capacity * 2];
+        Span<char> name = stackalloc char[InterfaceName.Capacity * 2];
         int length = Encoding.UTF8.GetChars(record.Name.Bytes, name);
         return _selector.Matches(name[..length]);
     }
@@ -69,6 +88,7 @@ internal sealed class NetlinkLinkSource : ILinkSource
             Name = record.Name,
             IfIndex = record.IfIndex,
             MasterIfIndex = record.MasterIfIndex,
+            MasterKind = record.MasterIfIndex != 0 ? KindOf(record.MasterIfIndex) : LinkKind.Other,
             Counters = record.Counters,
         });
 

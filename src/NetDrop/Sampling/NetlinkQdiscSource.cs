@@ -33,6 +33,9 @@ internal sealed class NetlinkQdiscSource : ISampleSource
                     IfIndex = record.IfIndex,
                     Handle = record.Handle,
                     Parent = record.Parent,
+                    Kind = record.Kind,
+                    Bytes = record.Bytes,
+                    Packets = record.Packets,
                     Drops = record.Drops,
                 });
             }

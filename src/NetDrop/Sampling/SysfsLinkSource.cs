@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using NetDrop.Kernel;
 using NetDrop.Kernel.Snapshots;
 using NetDrop.Kernel.Sysfs;
@@ -5,7 +6,8 @@ using NetDrop.Kernel.Sysfs;
 namespace NetDrop.Sampling;
 
 /// <summary>
-/// Interface counters from <c>/sys/class/net/IF/statistics/*</c>: 25 file reads per interface per sample. The
+/// Interface counters from <c>/sys/class/net/IF/statistics/*</c>: 25 file reads per interface per sample, plus its
+/// <c>master</c> link and <c>uevent</c> (and a bond's <c>bonding/slaves</c>) to relate bonds and slaves. The
 /// fallback for when rtnetlink is unavailable, and the reader for fixture roots. With globs it lists
 /// <c>/sys/class/net</c> every sample to pick up new interfaces.
 /// </summary>
@@ -15,7 +17,8 @@ internal sealed class SysfsLinkSource : ILinkSource
     private readonly string _netClass; // PERF: built once; Path.Join in the health report allocated it every sample
     private readonly InterfaceSelector _selector;
     private readonly InterfaceRegistry _registry;
-    private readonly Dictionary<string, InterfaceStatistics> _readers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SysfsInterfaceReader> _readers = new(StringComparer.Ordinal);
+    private readonly List<SysfsInterfaceReader> _sampled = []; // this sample's readers, in the order of its readings
     private string[] _monitored;
 
     public SysfsLinkSource(string sysRoot, InterfaceSelector selector, InterfaceRegistry registry)
@@ -40,37 +43,103 @@ internal sealed class SysfsLinkSource : ILinkSource
             _monitored = Resolve();
         }
 
+        _sampled.Clear();
         int failedErrno = 0;
         string? failed = null;
         foreach (string name in _monitored)
         {
-            if (!_readers.TryGetValue(name, out InterfaceStatistics? reader))
+            TryAdd(sample, name, ref failed, ref failedErrno);
+        }
+
+        // A bond's counters fold its slaves' in (bond_get_stats): read the slaves of a monitored bond too, for the
+        // per-slave breakdown and their own qdiscs and rings, as the netlink source does.
+        int selected = _sampled.Count;
+        for (int i = 0; i < selected; i++)
+        {
+            if (_sampled[i].Topology.Kind != LinkKind.Bond)
             {
-                reader = new InterfaceStatistics(_sysRoot, name);
-                _readers.Add(name, reader);
+                continue;
             }
 
-            if (reader.TryRead(out int ifIndex, out LinkCounters counters, out int errno))
+            foreach (string slave in _sampled[i].BondSlaveNames())
             {
-                sample.Interfaces.Add(new InterfaceReading
+                if (!IsSampled(slave))
                 {
-                    Series = _registry.GetOrAdd(name),
-                    Name = InterfaceName.FromString(name),
-                    IfIndex = ifIndex,
-                    Counters = counters,
-                });
-            }
-            else if (errno is not (Interop.Errno.ENOENT or Interop.Errno.ENODEV))
-            {
-                // A vanished interface is not a source failure (the delta engine reports it); anything else is.
-                (failed, failedErrno) = (name, errno);
+                    TryAdd(sample, slave, ref failed, ref failedErrno);
+                }
             }
         }
 
+        LinkMasters(sample);
         if (failed is not null)
         {
             throw new KernelSourceException("read " + KernelPaths.Interface(_sysRoot, failed) + "/statistics", failedErrno);
         }
+    }
+
+    private void TryAdd(Sample sample, string name, ref string? failed, ref int failedErrno)
+    {
+        if (!_readers.TryGetValue(name, out SysfsInterfaceReader? reader))
+        {
+            reader = new SysfsInterfaceReader(_sysRoot, name);
+            _readers.Add(name, reader);
+        }
+
+        if (reader.Statistics.TryRead(out int ifIndex, out LinkCounters counters, out int errno))
+        {
+            reader.Topology.Refresh();
+            sample.Interfaces.Add(new InterfaceReading
+            {
+                Series = _registry.GetOrAdd(name),
+                Name = InterfaceName.FromString(name),
+                IfIndex = ifIndex,
+                Counters = counters,
+            });
+            _sampled.Add(reader);
+        }
+        else if (errno is not (Interop.Errno.ENOENT or Interop.Errno.ENODEV))
+        {
+            // A vanished interface is not a source failure (the delta engine reports it); anything else is.
+            (failed, failedErrno) = (name, errno);
+        }
+    }
+
+    // The sysfs "master" link names the master; it is related only when the master is in the sample too (as with
+    // netlink, where a master outside the monitored set makes its port an ordinary interface).
+    private void LinkMasters(Sample sample)
+    {
+        Span<InterfaceReading> readings = CollectionsMarshal.AsSpan(sample.Interfaces)[^_sampled.Count..];
+        for (int i = 0; i < readings.Length; i++)
+        {
+            ReadOnlySpan<byte> master = _sampled[i].Topology.MasterName;
+            if (master.IsEmpty)
+            {
+                continue;
+            }
+
+            for (int j = 0; j < readings.Length; j++)
+            {
+                if (readings[j].Name.Bytes.SequenceEqual(master))
+                {
+                    readings[i].MasterIfIndex = readings[j].IfIndex;
+                    readings[i].MasterKind = _sampled[j].Topology.Kind;
+                    break;
+                }
+            }
+        }
+    }
+
+    private bool IsSampled(string name)
+    {
+        foreach (SysfsInterfaceReader reader in _sampled)
+        {
+            if (reader.Name == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private string[] Resolve()

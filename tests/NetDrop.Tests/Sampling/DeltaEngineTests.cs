@@ -1,3 +1,4 @@
+using NetDrop.Kernel.Snapshots;
 using NetDrop.Model;
 using NetDrop.Sampling;
 
@@ -78,15 +79,19 @@ public class DeltaEngineTests
     }
 
     [Fact]
-    public void Compute_InterfaceRecreatedWithNewIfIndex_RestartsFromZeroAndSaysSo()
+    public void Compute_InterfaceRecreatedWithNewIfIndex_IsABaselineAndSaysSo()
     {
-        // Same name, new device: its counters started at zero, even though 40 > 30 would look like +10.
-        IntervalReport report = Compute(
-            new SampleBuilder().Interface(_eth0, ifIndex: 2, txDropped: 30),
-            new SampleBuilder().Interface(_eth0, ifIndex: 9, txDropped: 40));
+        // Same name, new device: 40 > 30 would look like +10, and counting its whole 40 could be a moved-in device's
+        // lifetime. A new ifindex is a baseline; the next interval counts from it.
+        var first = new SampleBuilder().Interface(_eth0, ifIndex: 2, txDropped: 30).Build();
+        var second = new SampleBuilder().Interface(_eth0, ifIndex: 9, txDropped: 40).Build();
+        IntervalReport report = Compute(first, second);
 
-        Assert.Equal(40UL, report[DropCategories.NicTx]);
-        Assert.Contains(report.Events, message => message.Contains("re-created", StringComparison.Ordinal));
+        Assert.Equal(0UL, report[DropCategories.NicTx]);
+        Assert.Contains(report.Events, message => message.Contains("eth0 was re-created (ifindex 2 -> 9)", StringComparison.Ordinal));
+
+        IntervalReport next = Compute(second, new SampleBuilder().Interface(_eth0, ifIndex: 9, txDropped: 43).Build());
+        Assert.Equal(3UL, next[DropCategories.NicTx]);
     }
 
     [Fact]
@@ -102,14 +107,75 @@ public class DeltaEngineTests
     }
 
     [Fact]
-    public void Compute_InterfaceAppeared_CountsEverythingSinceItsCreation()
+    public void Compute_InterfaceAppeared_IsABaselineItsQdiscsToo()
     {
-        IntervalReport report = Compute(
-            new SampleBuilder().Interface(_eth0, 2),
-            new SampleBuilder().Interface(_eth0, 2).Interface(_eth1, 3, rxDropped: 4));
+        // An interface moved in from another namespace carries its lifetime counters (dev_change_net_namespace keeps
+        // them): its first sample is a baseline, never this interval's drops.
+        var first = new SampleBuilder().Interface(_eth0, 2).Build();
+        var second = new SampleBuilder().Interface(_eth0, 2).Interface(_eth1, 3, rxDropped: 4000).Qdisc(3, 0, RootParent, 700).Build();
+        IntervalReport report = Compute(first, second);
 
-        Assert.Equal(4UL, report[DropCategories.NicRx]);
-        Assert.Contains(report.Events, message => message.Contains("eth1 appeared", StringComparison.Ordinal));
+        Assert.Equal(0UL, report[DropCategories.NicRx]);
+        Assert.Equal(0UL, report[DropCategories.Qdisc]);
+        Assert.Contains(report.Events, message => message.Contains("eth1 appeared (ifindex 3)", StringComparison.Ordinal));
+
+        IntervalReport next = Compute(
+            second, new SampleBuilder().Interface(_eth0, 2).Interface(_eth1, 3, rxDropped: 4004).Qdisc(3, 0, RootParent, 702).Build());
+        Assert.Equal(4UL, next[DropCategories.NicRx]);
+        Assert.Equal(2UL, next[DropCategories.Qdisc]);
+    }
+
+    [Fact]
+    public void Compute_InterfaceRenamed_KeepsCountingByIfIndex()
+    {
+        // ip link set eth0 name wan0: same ifindex, same counters. Only the 20 new drops are this interval's.
+        int wan0 = _registry.GetOrAdd("wan0");
+        IntervalReport report = Compute(
+            new SampleBuilder().Interface(_eth0, 2, rxDropped: 30),
+            new SampleBuilder().Interface(wan0, 2, rxDropped: 50));
+
+        Assert.Equal(20UL, report[DropCategories.NicRx]);
+        Assert.Equal(wan0, Assert.Single(report.Interfaces).Series);
+        Assert.Contains(report.Events, message => message.Contains("eth0 (ifindex 2) was renamed to wan0", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Compute_BridgePort_KeepsItsOwnLinkDrops()
+    {
+        // A bridge does not fold its ports' counters into its own (only bond_get_stats does): a port's 50 rx drops
+        // are the port's, and the bridge's 3 are the bridge's.
+        int br0 = _registry.GetOrAdd("br0");
+        IntervalReport report = Compute(
+            new SampleBuilder().Interface(br0, 10).Interface(_eth0, 2, master: 10, masterKind: LinkKind.Bridge).Qdisc(2, 0, RootParent, 0),
+            new SampleBuilder().Interface(br0, 10, rxDropped: 3).Interface(_eth0, 2, rxDropped: 50, master: 10, masterKind: LinkKind.Bridge).Qdisc(2, 0, RootParent, 4));
+
+        Assert.Equal(53UL, report[DropCategories.NicRx]);
+        Assert.Equal(4UL, report[DropCategories.Qdisc]);
+        Assert.Empty(report.Slaves);
+        Assert.Equal(2, report.Interfaces.Count);
+    }
+
+    [Fact]
+    public void Compute_QdiscDeletedAndReAddedAtTheSameHandle_CountsTheNewInstanceFromZero()
+    {
+        // tc qdisc del dev eth0 root; tc qdisc add dev eth0 root handle 1: htb — within one interval. The old tbf 1:
+        // had dropped 388 in its life; the new htb 1: has dropped 1494. Diffing them would report 1106.
+        IntervalReport kindChanged = Compute(
+            new SampleBuilder().Interface(_eth0, 2).Qdisc(2, 0x10000, RootParent, 388, kind: "tbf", packets: 9000, bytes: 900_000),
+            new SampleBuilder().Interface(_eth0, 2).Qdisc(2, 0x10000, RootParent, 1494, kind: "htb", packets: 12000, bytes: 1_200_000));
+        Assert.Equal(1494UL, kindChanged[DropCategories.Qdisc]);
+
+        // The same kind again: its packets and bytes went down, so it is a new instance too.
+        IntervalReport sameKind = Compute(
+            new SampleBuilder().Interface(_eth0, 2).Qdisc(2, 0x10000, RootParent, 388, kind: "tbf", packets: 9000, bytes: 900_000),
+            new SampleBuilder().Interface(_eth0, 2).Qdisc(2, 0x10000, RootParent, 1494, kind: "tbf", packets: 100, bytes: 10_000));
+        Assert.Equal(1494UL, sameKind[DropCategories.Qdisc]);
+
+        // The same instance: counters only grew, so the delta is the difference.
+        IntervalReport same = Compute(
+            new SampleBuilder().Interface(_eth0, 2).Qdisc(2, 0x10000, RootParent, 388, kind: "tbf", packets: 9000, bytes: 900_000),
+            new SampleBuilder().Interface(_eth0, 2).Qdisc(2, 0x10000, RootParent, 1494, kind: "tbf", packets: 9100, bytes: 910_000));
+        Assert.Equal(1106UL, same[DropCategories.Qdisc]);
     }
 
     [Fact]
@@ -153,10 +219,12 @@ public class DeltaEngineTests
         int bond0 = _registry.GetOrAdd("bond0");
         IntervalReport report = Compute(
             new SampleBuilder()
-                .Interface(bond0, 10, rxDropped: 100).Interface(_eth0, 2, rxDropped: 60, master: 10, ringFull: 1).Interface(_eth1, 3, rxDropped: 40, master: 10)
+                .Interface(bond0, 10, rxDropped: 100).Interface(_eth0, 2, rxDropped: 60, master: 10, ringFull: 1, masterKind: LinkKind.Bond)
+                .Interface(_eth1, 3, rxDropped: 40, master: 10, masterKind: LinkKind.Bond)
                 .Qdisc(2, 0, RootParent, 0).Qdisc(3, 0, RootParent, 0),
             new SampleBuilder()
-                .Interface(bond0, 10, rxDropped: 130).Interface(_eth0, 2, rxDropped: 80, master: 10, ringFull: 6).Interface(_eth1, 3, rxDropped: 50, master: 10)
+                .Interface(bond0, 10, rxDropped: 130).Interface(_eth0, 2, rxDropped: 80, master: 10, ringFull: 6, masterKind: LinkKind.Bond)
+                .Interface(_eth1, 3, rxDropped: 50, master: 10, masterKind: LinkKind.Bond)
                 .Qdisc(2, 0, RootParent, 7).Qdisc(3, 0, RootParent, 2));
 
         Assert.Equal(30UL, report[DropCategories.NicRx]);
@@ -207,11 +275,13 @@ public class DeltaEngineTests
         Assert.Equal(expected, report.TotalDrops);
     }
 
-    private IntervalReport Compute(SampleBuilder previous, SampleBuilder current)
+    private IntervalReport Compute(SampleBuilder previous, SampleBuilder current) => Compute(previous.Build(), current.Build());
+
+    private IntervalReport Compute(Sample previous, Sample current)
     {
         var engine = new DeltaEngine(_registry, new SeverityPolicy());
         var report = new IntervalReport();
-        engine.Compute(previous.Build(), current.Build(), report, TimeSpan.FromSeconds(5));
+        engine.Compute(previous, current, report, TimeSpan.FromSeconds(5));
         return report;
     }
 }

@@ -1,3 +1,4 @@
+using NetDrop.Kernel.Netlink;
 using NetDrop.Kernel.Snapshots;
 using NetDrop.Sampling;
 
@@ -39,22 +40,34 @@ internal sealed class SampleBuilder
         return this;
     }
 
-    public SampleBuilder Interface(int series, int ifIndex, ulong rxDropped = 0, ulong txDropped = 0, ulong missed = 0, int master = 0, ulong ringFull = 0)
+    public SampleBuilder Interface(
+        int series, int ifIndex, ulong rxDropped = 0, ulong txDropped = 0, ulong missed = 0, int master = 0, ulong ringFull = 0,
+        LinkKind masterKind = LinkKind.Other)
     {
         _sample.Interfaces.Add(new InterfaceReading
         {
             Series = series,
             IfIndex = ifIndex,
             MasterIfIndex = master,
+            MasterKind = masterKind,
             RingFull = ringFull,
             Counters = new LinkCounters { RxDropped = rxDropped, TxDropped = txDropped, RxMissedErrors = missed },
         });
         return this;
     }
 
-    public SampleBuilder Qdisc(int ifIndex, uint handle, uint parent, uint drops)
+    public SampleBuilder Qdisc(int ifIndex, uint handle, uint parent, uint drops, string kind = "pfifo_fast", ulong packets = 0, ulong bytes = 0)
     {
-        _sample.Qdiscs.Add(new QdiscReading { IfIndex = ifIndex, Handle = handle, Parent = parent, Drops = drops });
+        _sample.Qdiscs.Add(new QdiscReading
+        {
+            IfIndex = ifIndex,
+            Handle = handle,
+            Parent = parent,
+            Kind = QdiscKind.FromString(kind),
+            Packets = packets,
+            Bytes = bytes,
+            Drops = drops,
+        });
         return this;
     }
 

@@ -24,8 +24,12 @@ internal static partial class Interop
         internal const ushort IFLA_STATS = 7;   // struct rtnl_link_stats (32-bit counters; not read)
         internal const ushort IFLA_MASTER = 10;
         internal const ushort IFLA_OPERSTATE = 16;
+        internal const ushort IFLA_LINKINFO = 18; // nested IFLA_INFO_*
         internal const ushort IFLA_STATS64 = 23; // struct rtnl_link_stats64
         internal const ushort IFLA_PERM_ADDRESS = 54;
+
+        // enum IFLA_INFO_* (if_link.h): attributes nested in IFLA_LINKINFO.
+        internal const ushort IFLA_INFO_KIND = 1; // rtnl_link_ops.kind, NUL-terminated: "bond", "bridge", "veth"
 
         // enum IF_OPER_* (if.h, RFC 2863 operational status): the value of IFLA_OPERSTATE.
         internal const byte IF_OPER_UNKNOWN = 0;
