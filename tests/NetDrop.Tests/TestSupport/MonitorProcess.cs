@@ -45,6 +45,10 @@ internal sealed class MonitorProcess : IDisposable
             "--csv", csvPath,
             "--no-color"], csvPath, environment: null);
 
+    /// <summary>Starts <c>netdrop</c> with these arguments inside <paramref name="networkNamespace"/> (which also gets its own /sys).</summary>
+    public static MonitorProcess StartIn(NetworkNamespace networkNamespace, string csvPath, params string[] arguments) =>
+        Launch("ip", ["netns", "exec", networkNamespace.Name, Dotnet, NetDropDll, .. arguments], csvPath, environment: null);
+
     /// <summary>Starts <c>netdrop</c> with these arguments in the test's own namespace (e.g. on loopback).</summary>
     public static MonitorProcess StartHere(string csvPath, IDictionary<string, string>? environment, params string[] arguments) =>
         Launch(Dotnet, [NetDropDll, .. arguments], csvPath, environment);
