@@ -16,7 +16,7 @@ internal static class DropCategories
     // pfifo_fast and pfifo only.
     public static readonly DropCategory NicRx = new(
         0, "nic_rx", "NIC RX Dropped", CategoryKind.Drop, CategoryScope.Interface, "rtnl_link_stats64.rx_dropped",
-        new("receive drops on {IF} counted by the driver or the core (a full per-CPU backlog is counted here too, and then in `softirq`: {net.core.netdev_max_backlog}): check the RX ring (`ethtool -g {IF}`, raise with `ethtool -G {IF} rx <max>`) and the driver's counters (`ethtool -S {IF}`)"));
+        new("receive drops on {IF} counted by the driver or the core; a full per-CPU backlog, bounded by {net.core.netdev_max_backlog}, is counted here and in `softirq`; check the RX ring (`ethtool -g {IF}`, raise with `ethtool -G {IF} rx <max>`) and the driver's counters (`ethtool -S {IF}`)"));
 
     public static readonly DropCategory NicTx = new(
         1, "nic_tx", "NIC TX Dropped", CategoryKind.Drop, CategoryScope.Interface, "rtnl_link_stats64.tx_dropped",
@@ -44,7 +44,7 @@ internal static class DropCategories
 
     public static readonly DropCategory TcpPruned = new(
         7, "tcp_pruned", "TCP RX Buffer Pruned", CategoryKind.Drop, CategoryScope.Host, "TcpExt: RcvPruned + OfoPruned",
-        new("TCP receive queues pruned: applications read too slowly or their buffers are small; autotuned buffers grow up to the third value of {net.ipv4.tcp_rmem} (`net.core.rmem_max` caps only an explicit SO_RCVBUF), and {net.ipv4.tcp_mem}, in pages, bounds all TCP sockets together"));
+        new("TCP receive queues pruned: applications read too slowly or their buffers are small; autotuned buffers grow up to the third value of {net.ipv4.tcp_rmem}, while `net.core.rmem_max` caps only an explicit SO_RCVBUF; {net.ipv4.tcp_mem}, in pages, bounds all TCP sockets together"));
 
     public static readonly DropCategory TcpCollapsed = new(
         8, "tcp_collapsed", "TCP RX Buffer Collapsed (pressure)", CategoryKind.Pressure, CategoryScope.Host, "TcpExt: TCPRcvCollapsed",
@@ -56,7 +56,7 @@ internal static class DropCategories
 
     public static readonly DropCategory UdpSndbuf = new(
         10, "udp_sndbuf", "UDP TX Buffer Errors", CategoryKind.Drop, CategoryScope.Host, "Udp: SndbufErrors + Udp6SndbufErrors",
-        new("UDP sends failed: the send buffer was full (SO_SNDBUF is capped by {net.core.wmem_max}), or a qdisc or device below dropped the datagram (then `qdisc` or `nic_tx` rise too)"));
+        new("UDP sends failed: the send buffer was full, and SO_SNDBUF is capped by {net.core.wmem_max}; or a qdisc or device below dropped the datagram, and then `qdisc` or `nic_tx` rise too"));
 
     public static readonly DropCategory TcpBacklog = new(
         11, "tcp_backlog", "TCP Socket Backlog Drop", CategoryKind.Drop, CategoryScope.Host, "TcpExt: TCPBacklogDrop",
@@ -96,7 +96,7 @@ internal static class DropCategories
 
     public static readonly DropCategory SynCookies = new(
         20, "syn_cookies", "SYN Cookies Sent on Full Queue (pressure)", CategoryKind.Pressure, CategoryScope.Host, "TcpExt: TCPReqQFullDoCookies",
-        new("SYN queue full, answered with SYN cookies, nothing dropped yet: a SYN flood, or a listen() backlog too small for the load (capped by {net.core.somaxconn})"));
+        new("SYN queue full, answered with SYN cookies, nothing dropped yet: a SYN flood, or a listen() backlog too small for the load; the backlog is capped by {net.core.somaxconn}"));
 
     /// <summary>Every category, indexed by <see cref="DropCategory.Id"/>.</summary>
     public static readonly DropCategory[] All =
