@@ -10,7 +10,8 @@ namespace NetDrop.Analysis;
 /// <param name="IntervalsWithDrops">Rows whose <c>total_drops</c> is above zero (the seed's <c>$4 &gt; 0</c>).</param>
 /// <param name="TotalDrops">Sum of the <c>total_drops</c> column. In seed files that column also counted tcp_collapsed.</param>
 /// <param name="DropCategorySum">Sum of the drop (not pressure) category columns present; differs from
-/// <see cref="TotalDrops"/> when a seed file counted tcp_collapsed, or columns are missing.</param>
+/// <see cref="TotalDrops"/> when a seed file counted tcp_collapsed, when columns are missing, or by the part of
+/// tcp_pruned that the monitor left out of total_drops because tcp_rcvq or tcp_ofo holds the same segments.</param>
 /// <param name="Categories">Categories that have a column in at least one input, in catalogue order.</param>
 /// <param name="ByHour">Sum of <c>total_drops</c> per hour of day, 0–23.</param>
 /// <param name="Top">Worst intervals by <c>total_drops</c>, worst first (only intervals with drops).</param>

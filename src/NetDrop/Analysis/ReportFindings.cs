@@ -70,7 +70,7 @@ internal static class ReportFindings
 
         if (report.Dominant is { } first)
         {
-            findings.Add(new ReportFinding("Check first", $"{first.Category.Column}: {CategoryAdvice.For(first.Category)}"));
+            findings.Add(new ReportFinding("Check first", $"{first.Category.Column}: {CategoryAdvice.For(first.Category, OnlyInterface(report))}."));
         }
 
         AddPressure(report, findings);
@@ -82,9 +82,13 @@ internal static class ReportFindings
         CategoryTotal? pressure = report.PressureCategories.Where(c => c.Total > 0).OrderByDescending(c => c.Total).FirstOrDefault();
         if (pressure is not null)
         {
-            findings.Add(new ReportFinding("Pressure", $"{pressure.Category.Column} {Count(pressure.Total)} in {Count(pressure.IntervalsWithAny)} intervals: not a drop, but {CategoryAdvice.For(pressure.Category)}"));
+            findings.Add(new ReportFinding("Pressure", $"{pressure.Category.Column} {Count(pressure.Total)} in {Count(pressure.IntervalsWithAny)} intervals (pressure, not drops): {CategoryAdvice.For(pressure.Category, OnlyInterface(report))}."));
         }
     }
+
+    // The advice names the interface in its commands when the log has one; a "+"-joined label is several at once.
+    private static string? OnlyInterface(DropReport report) =>
+        report.Interfaces.Count == 1 && !report.Interfaces[0].Name.Contains('+', StringComparison.Ordinal) ? report.Interfaces[0].Name : null;
 
     private static int BusiestHour(IReadOnlyList<long> byHour)
     {

@@ -29,7 +29,7 @@ internal sealed class DeltaEngine
     {
         report.Clear();
         report.IntervalSeconds = elapsed.TotalSeconds;
-        ComputeHost(previous, current, report);
+        ulong countedInAnotherColumn = ComputeHost(previous, current, report);
         ComputeSoftnet(previous, current, report);
         ComputeInterfaces(previous, current, report);
 
@@ -42,11 +42,15 @@ internal sealed class DeltaEngine
             }
         }
 
-        report.TotalDrops = total;
+        // Each dropped segment once: the part of a column the kernel already counted in another drop column is shown
+        // in its column but left out of the total (and so of severity). It is part of that column's value, so the
+        // subtraction cannot go below zero.
+        report.TotalDrops = total - countedInAnotherColumn;
         report.Severity = _severity.Classify(report);
     }
 
-    private static void ComputeHost(Sample previous, Sample current, IntervalReport report)
+    /// <returns>The drops this interval that are in two drop columns at once, to be counted once in the total.</returns>
+    private static ulong ComputeHost(Sample previous, Sample current, IntervalReport report)
     {
         SetHost(report, DropCategories.SynQueue, previous, current, HostCounter.TcpReqQFullDrop);
         SetHost(report, DropCategories.AcceptQueue, previous, current, HostCounter.TcpListenOverflows);
@@ -78,7 +82,24 @@ internal sealed class DeltaEngine
         {
             MarkUnavailable(report, DropCategories.ListenOther);
         }
+
+        return RcvPrunedCountedInAnotherColumn(previous, current, report);
     }
+
+    // tcp_pruned is RcvPruned + OfoPruned, and RcvPruned never stands for a segment that no other column holds.
+    // net/ipv4/tcp_input.c: tcp_prune_queue() increments RcvPruned when collapsing and pruning the out-of-order queue
+    // still left the socket over its limit, and returns -1; its only caller, tcp_try_rmem_schedule(), fails, and the
+    // caller that asked for room then either drops the incoming segment and counts it itself — tcp_data_queue()
+    // "NET_INC_STATS(sock_net(sk), LINUX_MIB_TCPRCVQDROP); goto drop;" (tcp_rcvq), tcp_data_queue_ofo()
+    // "NET_INC_STATS(sock_net(sk), LINUX_MIB_TCPOFODROP)" (tcp_ofo) — or, with an empty receive queue, queues it anyway
+    // (sk_forced_mem_schedule(): nothing dropped). So one segment is RcvPruned + TCPRcvQDrop (or + TCPOFODrop), and
+    // RcvPruned is left out of the total. OfoPruned stays in: tcp_prune_ofo_queue() frees segments already sitting in
+    // the out-of-order queue ("tcp_drop_reason(sk, skb, SKB_DROP_REASON_TCP_OFO_QUEUE_PRUNE)"), other segments than
+    // the incoming one, which no other counter holds (it counts once per pruning pass, so at least one segment each).
+    private static ulong RcvPrunedCountedInAnotherColumn(Sample previous, Sample current, IntervalReport report) =>
+        !report.IsUnavailable(DropCategories.TcpPruned) && TryHostDelta(previous, current, HostCounter.TcpRcvPruned, out ulong rcvPruned)
+            ? rcvPruned
+            : 0;
 
     private static void SetHost(IntervalReport report, DropCategory category, Sample previous, Sample current, HostCounter counter)
     {
