@@ -138,9 +138,11 @@ public sealed class GroundTruthNetwork : IDisposable
     }
 
     /// <summary>
-    /// Waits until rtnetlink reports the monitored end's operational state. The operstate is set in linkwatch_do_dev()
-    /// (net/core/link_watch.c) just before dev_activate()/dev_deactivate() swap the real qdisc and noop_qdisc, so a
-    /// short pause after it lets that swap finish before a test sends through the qdisc again.
+    /// Waits until rtnetlink reports the monitored end's operational state, then until the qdisc swap that goes with it
+    /// is done. linkwatch_do_dev() (net/core/link_watch.c) sets the operstate and then calls dev_activate() /
+    /// dev_deactivate(), which swap the real qdisc and noop_qdisc, all under the RTNL lock; a qdisc dump
+    /// (RTM_GETQDISC, which tc_dump_qdisc() serves holding RTNL) cannot start before linkwatch lets go of it. So one
+    /// <c>tc qdisc show</c> after the state is seen is a barrier, where a pause would be a guess.
     /// </summary>
     private void WaitForMonitoredLink(bool up)
     {
@@ -154,7 +156,7 @@ public sealed class GroundTruthNetwork : IDisposable
             state = link.RootElement[0].GetProperty("operstate").GetString() ?? "";
             if (expected.Contains(state))
             {
-                Thread.Sleep(100);
+                Monitored.Tc("qdisc", "show", "dev", MonitoredInterface);
                 return;
             }
 
