@@ -100,15 +100,17 @@ public sealed class GroundTruthTests(GroundTruthNetwork network, ITestOutputHelp
         AssertWitnessedEveryRound(() => DropInducers.SendSynsWithoutReturnRoute(network));
 
     /// <summary>
-    /// One refused segment moves two drop columns: the kernel's double count (tcp_prune_queue() counts RcvPruned,
-    /// tcp_data_queue() then TCPRcvQDrop for the same segment). Each refusal first called tcp_prune_queue(), which
-    /// counts PruneCalled on entry, so the pressure column moved at least as often.
+    /// One refused segment moves two drop columns: the kernel's double count (tcp_prune_queue() counts RcvPruned, then
+    /// tcp_data_queue() TCPRcvQDrop or tcp_data_queue_ofo() TCPOFODrop for the same segment). Each refusal first
+    /// called tcp_prune_queue(), which counts PruneCalled on entry, so that pressure column moved at least as often.
     /// </summary>
     [Fact]
-    public void TcpPrunedAndRcvq_InWindowSegmentsIntoAFullReceiveQueue_EachRefusedSegmentRaisesBoth()
+    public void TcpPrunedRcvqOfo_InWindowSegmentsIntoAFullReceiveQueue_EachRefusedSegmentRaisesPrunedAndItsQueuesColumn()
     {
         foreach ((DropWitness witness, KernelCounterDelta delta) in AssertWitnessedEveryRound(() => DropInducers.OverrunTcpReceiveQueue(network)))
         {
+            Assert.True(witness["tcp_rcvq"] > 0 && witness["tcp_ofo"] > 0, $"Both queues must have refused a segment: {witness}");
+            Assert.Equal(witness["tcp_pruned"], witness["tcp_rcvq"] + witness["tcp_ofo"]);
             Assert.True(delta["tcp_prune_called"] >= witness["tcp_pruned"], $"PruneCalled {delta["tcp_prune_called"]} < refusals; {witness}");
         }
     }
@@ -263,7 +265,7 @@ public sealed class GroundTruthTests(GroundTruthNetwork network, ITestOutputHelp
             }
 
             Assert.True(mismatches.Count == 0, $"Witness, kernel and CSV disagree:\n{string.Join('\n', mismatches)}\n\n{table}");
-            foreach (string column in new[] { "nic_rx", "nic_tx", "qdisc", "syn_queue", "accept_queue", "tcp_pruned", "tcp_rcvq", "listen_other", "udp_rcvbuf", "udp_sndbuf", "syn_cookies" })
+            foreach (string column in new[] { "nic_rx", "nic_tx", "qdisc", "syn_queue", "accept_queue", "tcp_pruned", "tcp_rcvq", "tcp_ofo", "listen_other", "udp_rcvbuf", "udp_sndbuf", "syn_cookies" })
             {
                 Assert.True(witnessed.GetValueOrDefault(column) > 0, $"{column} was not witnessed moving, so its agreement proves nothing.\n{table}");
             }

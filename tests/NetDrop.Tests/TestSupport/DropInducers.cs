@@ -201,23 +201,31 @@ internal static class DropInducers
         });
 
     /// <summary>
-    /// Makes the receive queue of an established, never-read TCP socket refuse <paramref name="drops"/> in-order,
-    /// in-window segments, each one witnessed: the raw peer sends one segment at a time and waits until the receiver
-    /// has processed it (TCP_INFO tcpi_segs_in moved), then sees from tcpi_bytes_received whether it was taken.
+    /// Makes an established, never-read TCP socket refuse <paramref name="rounds"/> segments for lack of receive
+    /// memory, each one witnessed: the raw peer sends one segment at a time and waits until the receiver has processed
+    /// it (TCP_INFO tcpi_segs_in moved), then sees whether it was taken in order (tcpi_bytes_received), queued out of
+    /// order (tcpi_rcv_ooopack) or refused (neither).
     /// <para>
     /// The receiver's window is opened wide (SO_RCVBUF 64 KiB when the window is advertised) and its buffer then shrunk
     /// to the minimum (SO_RCVBUF 1 → SOCK_MIN_RCVBUF); tcp_select_window() never moves an advertised right edge back,
     /// so the data is in window while memory runs out. The peer reads the receiver's ACKs and sends only segments that
-    /// end inside the advertised window (Linux 6.16 and later drop a segment beyond it as TCPBeyondWindow instead). tcp_data_queue() (net/ipv4/tcp_input.c) calls
-    /// tcp_try_rmem_schedule() → tcp_prune_queue(): PruneCalled, collapse (TCPRcvCollapsed), and when that does not
-    /// free enough, RcvPruned and -1; tcp_data_queue() then counts TCPRcvQDrop for the same segment and frees it. So
-    /// every refused segment is one RcvPruned (tcp_pruned) and one TCPRcvQDrop (tcp_rcvq): the kernel counts it
-    /// twice. The refusal sets ICSK_ACK_NOMEM, and the next ACK advertises a zero window; the inducer then reads the
-    /// queue empty with the big buffer (tcp_cleanup_rbuf() re-opens the window) and shrinks the buffer again, so each
-    /// round ends in exactly one refused segment and no segment ever meets a closed window.
+    /// end inside the advertised window (Linux 6.16 and later drop a segment beyond it as TCPBeyondWindow instead).
+    /// A refusal sets ICSK_ACK_NOMEM and the next ACK advertises a zero window; the inducer then reads the queue empty
+    /// with the big buffer (tcp_cleanup_rbuf() re-opens the window) and shrinks the buffer again: each round ends in
+    /// exactly one refused segment, and no segment ever meets a closed window.
+    /// </para>
+    /// <para>
+    /// Even rounds send in order. tcp_data_queue() (net/ipv4/tcp_input.c) calls tcp_try_rmem_schedule() →
+    /// tcp_prune_queue(): PruneCalled, collapse (TCPRcvCollapsed), and when that does not free enough, RcvPruned and
+    /// -1; tcp_data_queue() then counts TCPRcvQDrop for the same segment and frees it. Odd rounds repeat the even
+    /// round, which fills memory identically, but send the segment that was refused with a one-segment gap before it;
+    /// tcp_data_queue_ofo() meets the same tcp_try_rmem_schedule() failure, RcvPruned again, and counts TCPOFODrop.
+    /// The out-of-order queue is empty throughout, so tcp_prune_ofo_queue() prunes nothing and OfoPruned stays 0.
+    /// Each refused segment is thus one RcvPruned (tcp_pruned) and one TCPRcvQDrop (tcp_rcvq) or TCPOFODrop
+    /// (tcp_ofo): the kernel counts it twice.
     /// </para>
     /// </summary>
-    public static DropWitness OverrunTcpReceiveQueue(GroundTruthNetwork network, int drops = 20, int segmentBytes = 200) =>
+    public static DropWitness OverrunTcpReceiveQueue(GroundTruthNetwork network, int rounds = 20, int segmentBytes = 200) =>
         network.Monitored.Run(() =>
         {
             const int WideBuffer = 64 * 1024;
@@ -237,10 +245,12 @@ internal static class DropInducers
             using Socket receiver = listener.Accept();
             receiver.LingerState = new LingerOption(enable: true, seconds: 0);
             byte[] drain = new byte[WideBuffer];
-            int refused = 0;
+            int inOrderRefused = 0;
+            int outOfOrderRefused = 0;
             int taken = 0;
+            int takenBeforeRefusal = -1; // learned in the in-order round, repeated in the out-of-order one
             var clock = Stopwatch.StartNew();
-            while (refused < drops)
+            for (int round = 0; round < rounds; round++)
             {
                 // Re-open the window: read everything with the big buffer, then shrink the buffer under the data to
                 // come. The window update is sent from inside recv() (tcp_cleanup_rbuf()); the peer waits to see it.
@@ -256,17 +266,19 @@ internal static class DropInducers
                         s =>
                         {
                             connection.Observe(s);
-                            return connection.Fits(segmentBytes);
+                            return connection.Fits(2 * segmentBytes);
                         },
                         "the receiver's window update after it read its queue");
                 }
 
                 receiver.ReceiveBufferSize = 1;
+                bool outOfOrderRound = round % 2 == 1;
                 for (int segment = 0; ; segment++)
                 {
                     ThrowIfOverTime(clock, "TCP receive-queue overrun");
                     peer.Drain(connection);
-                    if (segment == SegmentsPerRoundLimit || !connection.Fits(segmentBytes))
+                    bool outOfOrder = outOfOrderRound && segment == takenBeforeRefusal;
+                    if (segment == SegmentsPerRoundLimit || !connection.Fits(2 * segmentBytes))
                     {
                         throw new InvalidOperationException(
                             $"After {segment} segments the receiver's window (right edge {connection.RightEdge}, next {connection.NextSequence}) " +
@@ -274,27 +286,45 @@ internal static class DropInducers
                     }
 
                     TcpInfo before = TcpInfo.Read(receiver);
-                    peer.Send(connection.Segment(RawTcpSegment.Ack | RawTcpSegment.Psh, segmentBytes));
+                    RawTcpSegment sent = connection.Segment(RawTcpSegment.Ack | RawTcpSegment.Psh, segmentBytes);
+                    peer.Send(outOfOrder ? sent with { Sequence = sent.Sequence + (uint)segmentBytes } : sent);
                     TcpInfo after = before;
                     WaitUntil(() => (after = TcpInfo.Read(receiver)).SegmentsIn != before.SegmentsIn, "the receiver to process a segment");
-                    if (after.BytesReceived == before.BytesReceived)
+                    if (after.OutOfOrderQueued != before.OutOfOrderQueued)
                     {
-                        refused++;
-                        break;
+                        throw new InvalidOperationException(
+                            $"Round {round}: the out-of-order segment was queued, not refused, although the same state refused it in order.");
                     }
 
-                    connection.NextSequence += (uint)segmentBytes;
-                    taken++;
+                    if (after.BytesReceived != before.BytesReceived)
+                    {
+                        connection.NextSequence += (uint)segmentBytes;
+                        taken++;
+                        continue;
+                    }
+
+                    if (outOfOrder)
+                    {
+                        outOfOrderRefused++;
+                    }
+                    else
+                    {
+                        inOrderRefused++;
+                        takenBeforeRefusal = segment;
+                    }
+
+                    break;
                 }
             }
 
+            int refused = inOrderRefused + outOfOrderRefused;
             return new DropWitness(
                 "in-window TCP segments into a never-read, minimum-buffer socket",
-                new Dictionary<string, long> { ["tcp_pruned"] = refused, ["tcp_rcvq"] = refused },
+                new Dictionary<string, long> { ["tcp_pruned"] = refused, ["tcp_rcvq"] = inOrderRefused, ["tcp_ofo"] = outOfOrderRefused },
                 ["tcp_collapsed", "tcp_prune_called"])
             {
-                Detail = $"{refused} segments of {segmentBytes} bytes refused, {taken} taken, in {refused} rounds",
-                RawCounts = new Dictionary<string, long> { ["TcpExt:RcvPruned"] = refused, ["TcpExt:TCPRcvQDrop"] = refused, ["TcpExt:OfoPruned"] = 0 },
+                Detail = $"{inOrderRefused} in-order and {outOfOrderRefused} out-of-order segments of {segmentBytes} bytes refused, {taken} taken",
+                RawCounts = new Dictionary<string, long> { ["TcpExt:RcvPruned"] = refused, ["TcpExt:OfoPruned"] = 0 },
             };
         });
 
