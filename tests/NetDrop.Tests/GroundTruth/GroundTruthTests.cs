@@ -116,6 +116,10 @@ public sealed class GroundTruthTests(GroundTruthNetwork network, ITestOutputHelp
     }
 
     [Fact]
+    public void UdpCsum_DatagramsWithAWrongChecksumToAClosedPort_RaisedOncePerDatagram() =>
+        AssertWitnessedEveryRound(() => DropInducers.SendUdpWithBadChecksums(network));
+
+    [Fact]
     public void NicRx_FramesLongerThanTheReceiversMtuIntoAVeth_RaisedByEveryFrameTheSenderWasRefused() =>
         AssertWitnessedEveryRound(() => DropInducers.SendOversizedFramesIntoVeth(network));
 
@@ -173,6 +177,7 @@ public sealed class GroundTruthTests(GroundTruthNetwork network, ITestOutputHelp
                     () => DropInducers.OverflowAcceptQueue(network),
                     () => DropInducers.OverflowSynQueue(network),
                     () => DropInducers.SendSynsWithoutReturnRoute(network),
+                    () => DropInducers.SendUdpWithBadChecksums(network),
                     () => DropInducers.FloodUnreadUdpSockets(network.Monitored),
                     () => DropInducers.FloodQdisc(network.Monitored, GroundTruthNetwork.MonitoredInterface),
                     () => DropInducers.DropAtIngress(network),
@@ -265,7 +270,7 @@ public sealed class GroundTruthTests(GroundTruthNetwork network, ITestOutputHelp
             }
 
             Assert.True(mismatches.Count == 0, $"Witness, kernel and CSV disagree:\n{string.Join('\n', mismatches)}\n\n{table}");
-            foreach (string column in new[] { "nic_rx", "nic_tx", "qdisc", "syn_queue", "accept_queue", "tcp_pruned", "tcp_rcvq", "tcp_ofo", "listen_other", "udp_rcvbuf", "udp_sndbuf", "syn_cookies" })
+            foreach (string column in new[] { "nic_rx", "nic_tx", "qdisc", "syn_queue", "accept_queue", "tcp_pruned", "tcp_rcvq", "tcp_ofo", "listen_other", "udp_csum", "udp_rcvbuf", "udp_sndbuf", "syn_cookies" })
             {
                 Assert.True(witnessed.GetValueOrDefault(column) > 0, $"{column} was not witnessed moving, so its agreement proves nothing.\n{table}");
             }

@@ -201,6 +201,36 @@ internal static class DropInducers
         });
 
     /// <summary>
+    /// Sends <paramref name="datagrams"/> UDP datagrams with a wrong checksum from the raw peer to a port nobody listens
+    /// on. A veth hands the receiver a CHECKSUM_NONE skb, so __udp4_lib_rcv() (net/ipv4/udp.c) verifies it in software
+    /// before answering "port unreachable": <c>if (udp_lib_checksum_complete(skb)) goto csum_error;</c>, which counts
+    /// Udp InCsumErrors (and InErrors) and frees the datagram silently, no ICMP (RFC 1122 4.1.3.4). With no socket the
+    /// check cannot be deferred to recvmsg(), so each datagram is counted on arrival; the barrier SYN behind them
+    /// proves they all arrived.
+    /// </summary>
+    public static DropWitness SendUdpWithBadChecksums(GroundTruthNetwork network, int datagrams = 25) =>
+        network.Monitored.Run(() =>
+        {
+            const ushort ClosedPort = 9; // discard: nothing in the namespace listens on it
+            using RawTcpPeer peer = RawTcpPeer.Open(network);
+            PinToCurrentCpu();
+            using Socket barrier = Listen(backlog: 16);
+            IPAddress source = IPAddress.Parse(GroundTruthNetwork.SinkSourceAddress);
+            IPAddress destination = IPAddress.Parse(GroundTruthNetwork.TcpPathMonitoredAddress);
+            ushort port = NextSourcePort(datagrams + 1);
+            for (int i = 0; i < datagrams; i++)
+            {
+                peer.SendPacket(RawUdpDatagram.WithBadChecksum(source, destination, port++, ClosedPort, 64), destination);
+            }
+
+            peer.Barrier(source, port, (IPEndPoint)barrier.LocalEndPoint!);
+            return new DropWitness("UDP datagrams with a wrong checksum", new Dictionary<string, long> { ["udp_csum"] = datagrams })
+            {
+                RawCounts = new Dictionary<string, long> { ["Udp:InCsumErrors"] = datagrams },
+            };
+        });
+
+    /// <summary>
     /// Makes an established, never-read TCP socket refuse <paramref name="rounds"/> segments for lack of receive
     /// memory, each one witnessed: the raw peer sends one segment at a time and waits until the receiver has processed
     /// it (TCP_INFO tcpi_segs_in moved), then sees whether it was taken in order (tcpi_bytes_received), queued out of

@@ -42,7 +42,10 @@ internal sealed class RawTcpPeer : IDisposable
         }
     });
 
-    public void Send(RawTcpSegment segment) => _sender.SendTo(segment.ToPacket(), new IPEndPoint(segment.Destination, 0));
+    public void Send(RawTcpSegment segment) => SendPacket(segment.ToPacket(), segment.Destination);
+
+    /// <summary>Sends a complete IPv4 packet, header included (IPPROTO_RAW implies IP_HDRINCL).</summary>
+    public void SendPacket(byte[] packet, IPAddress destination) => _sender.SendTo(packet, new IPEndPoint(destination, 0));
 
     /// <summary>
     /// Completes a three-way handshake from <paramref name="source"/>:<paramref name="sourcePort"/>: SYN, the

@@ -82,7 +82,7 @@ internal sealed record RawTcpSegment(
     }
 
     /// <summary>RFC 1071: the ones' complement of the ones' complement sum of 16-bit words.</summary>
-    private static ushort InternetChecksum(ReadOnlySpan<byte> data, uint initial)
+    public static ushort InternetChecksum(ReadOnlySpan<byte> data, uint initial)
     {
         uint sum = initial + Sum(data);
         while (sum >> 16 != 0)
@@ -93,7 +93,8 @@ internal sealed record RawTcpSegment(
         return (ushort)~sum;
     }
 
-    private static uint Sum(ReadOnlySpan<byte> data)
+    /// <summary>The 16-bit big-endian words of <paramref name="data"/> added up, before folding.</summary>
+    public static uint Sum(ReadOnlySpan<byte> data)
     {
         uint sum = 0;
         int i = 0;
