@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using NetDrop.Csv;
 using NetDrop.Model;
 using NetDrop.Tests.TestSupport;
 using Xunit.Abstractions;
@@ -8,252 +7,275 @@ using Xunit.Abstractions;
 namespace NetDrop.Tests.GroundTruth;
 
 /// <summary>
-/// Ground truth in real network namespaces: each inducer moves exactly the kernel counter it aims at, and the real
-/// <c>netdrop monitor</c>, run inside the namespace, reports per-interval deltas that sum to the kernel's own deltas,
-/// exactly, category by category. Needs root and iproute2; fails (never skips) without them.
+/// Ground truth in real network namespaces, three witnesses that must agree exactly: what each inducer itself saw
+/// (sends refused with ENOBUFS, SYNs beyond a queue's capacity, segments a receiver never took), the kernel counters
+/// that <see cref="KernelCounterMap"/> — this test's own table, not NetDrop's — says feed each column, and the sums of
+/// the real <c>netdrop monitor</c>'s CSV. Needs root and iproute2; fails (never skips) without them.
+/// <para>
+/// Nothing here waits for a clock: the oracle reads until the kernel has counted what the inducer witnessed, the raw
+/// TCP inducers wait for the kernel's replies, and the monitor run waits for interval rows that started after each
+/// inducer's drops were counted.
+/// </para>
 /// </summary>
 [Trait("Category", "Namespace")]
 public sealed class GroundTruthTests(GroundTruthNetwork network, ITestOutputHelper output) : IClassFixture<GroundTruthNetwork>
 {
-    private const double MonitorIntervalSeconds = 0.25;
+    private const double MonitorIntervalSeconds = 0.5;
 
-    /// <summary>12 s of intervals: the inducers and the settle time take about 6 s; the test checks the margin held.</summary>
-    private const int MonitorIntervalCount = 48;
+    /// <summary>Never reached: the run ends with SIGTERM once every inducer's drops are in a reported interval.</summary>
+    private const int MonitorIntervalLimit = 100_000;
 
     /// <summary>The default severity threshold (DESIGN.md "Severity"): CRIT from 100 drops in an interval.</summary>
     private const long CritThreshold = 100;
 
-    private const int AcceptQueueConnections = 20;
-    private const int SynCookieConnections = 5;
-    private const int PeerDownFrames = 100;
-    private const int IngressFrames = 200;
-
-    private static readonly TimeSpan s_settle = TimeSpan.FromMilliseconds(300);
+    /// <summary>Each per-category test repeats its inducer: a count that is right three times in a row is not luck.</summary>
+    private const int Rounds = 3;
 
     /// <summary>
     /// softnet_stat is per CPU for the whole machine, not per namespace (net/core/net-procfs.c prints per-CPU
     /// softnet_data). Its columns can move from host traffic outside the test's control, so they are never required
     /// to be zero, and the monitor, which samples inside the oracle's window, may see less than the oracle.
     /// </summary>
-    private static readonly DropCategory[] s_hostGlobal = [DropCategories.Softirq, DropCategories.SoftnetSqueeze];
+    private static readonly string[] s_hostGlobal = ["softirq", "softnet_squeeze"];
+
+    /// <summary>Pressure columns: shown, never part of total_drops or severity (README "The CSV").</summary>
+    private static readonly string[] s_pressure = ["tcp_collapsed", "softnet_squeeze", "tcp_prune_called", "syn_cookies"];
 
     private readonly KernelCounterOracle _oracle = new(network.Monitored, GroundTruthNetwork.MonitoredInterface);
 
     [Fact]
-    public void Oracle_EveryCatalogueSource_IsInterpretedAndReadable()
+    public void CounterMap_CoversEveryCsvCategory_AndEveryCounterExistsOnThisKernel()
     {
-        KernelCounterSnapshot snapshot = _oracle.Read();
+        // The product's list of columns is used for its names only: a column NetDrop adds must get a row in the map.
+        Assert.Equal(
+            DropCategories.All.Select(category => category.Column).Order(StringComparer.Ordinal),
+            KernelCounterMap.Columns.Keys.Order(StringComparer.Ordinal));
 
-        foreach (DropCategory category in DropCategories.All)
+        KernelCounterSnapshot snapshot = _oracle.Read();
+        foreach ((string column, (int Sign, string Key)[] terms) in KernelCounterMap.Columns)
         {
-            Assert.NotEmpty(KernelCounterSnapshot.Terms(category.Source));
-            Assert.True(snapshot.Value(category) >= 0, $"{category.Column} reads {snapshot.Value(category)} from '{category.Source}'.");
+            foreach ((_, string key) in terms)
+            {
+                Assert.True(snapshot.Raw(key) >= 0, $"{column}: {key} reads {snapshot.Raw(key)}.");
+            }
         }
     }
 
     [Fact]
-    public void UdpFlood_UnreadSocketsOnIPv4AndIPv6Loopback_RaisesUdpRcvbufByEveryRefusedDatagram()
-    {
-        UdpFloodResult flood = null!;
-        KernelCounterDelta delta = _oracle.Measure(() => flood = DropInducers.FloodUnreadUdpSockets(network.Monitored), s_settle);
+    public void UdpRcvbuf_UnreadSocketsOnIPv4AndIPv6Loopback_RaisedByEveryDatagramTheSocketDropped() =>
+        AssertWitnessedEveryRound(() => DropInducers.FloodUnreadUdpSockets(network.Monitored));
 
-        Assert.True(flood.IPv4.Refused > 0, $"IPv4: {flood.IPv4}");
-        Assert.True(flood.IPv6.Refused > 0, $"IPv6: {flood.IPv6}");
-        Assert.Equal(flood.IPv4.Refused, delta.Raw("Udp:RcvbufErrors"));
-        Assert.Equal(flood.IPv6.Refused, delta.Raw("Udp6RcvbufErrors"));
-        Assert.Equal(flood.Refused, delta[DropCategories.UdpRcvbuf]);
-        AssertOnlyMoved(delta, DropCategories.UdpRcvbuf);
+    [Fact]
+    public void AcceptQueue_RawSynsToAFullAcceptQueue_RaisedOncePerSyn() =>
+        AssertWitnessedEveryRound(() => DropInducers.OverflowAcceptQueue(network));
+
+    /// <summary>
+    /// The expected count comes from the kernel's rule, not from NetDrop. tcp_conn_request() (net/ipv4/tcp_input.c):
+    /// <code>
+    /// if ((syncookies == 2 || inet_csk_reqsk_queue_is_full(sk)) &amp;&amp; !isn) {
+    ///     want_cookie = tcp_syn_flood_action(sk, ...);   // syncookies 0: counts TCPReqQFullDrop, returns false
+    ///     if (!want_cookie) goto drop;                     // drop: tcp_listendrop() counts ListenDrops
+    /// }
+    /// </code>
+    /// inet_csk_reqsk_queue_is_full() (include/net/inet_connection_sock.h) is, since Linux 6.14 (commit "tcp/dccp:
+    /// allow a connection when sk_max_ack_backlog is zero"), <c>inet_csk_reqsk_queue_len(sk) &gt;
+    /// sk_max_ack_backlog</c>, and sk_max_ack_backlog is min(backlog, net.core.somaxconn). So the SYN queue takes
+    /// backlog + 1 requests and each further SYN is one syn_queue drop (before 6.14 the test was <c>&gt;=</c>:
+    /// backlog requests; this suite runs on 6.18). The accept queue stays empty: nobody completes a handshake.
+    /// </summary>
+    [Fact]
+    public void SynQueue_RawSynsBeyondBacklogPlusOneWithoutCookies_RaisedOncePerUnansweredSyn()
+    {
+        const int Backlog = 4;
+        const int Syns = 20;
+        const int Capacity = Backlog + 1;
+        foreach ((DropWitness witness, _) in AssertWitnessedEveryRound(() => DropInducers.OverflowSynQueue(network, Backlog, Syns)))
+        {
+            Assert.True(witness["syn_queue"] == Syns - Capacity, $"The kernel rule says {Syns - Capacity} refused SYNs; {witness}");
+        }
     }
 
     [Fact]
-    public void AcceptQueue_ConnectsBeyondBacklogOneListener_RaisesAcceptQueueOncePerRefusedSyn()
-    {
-        KernelCounterDelta delta = _oracle.Measure(
-            () => DropInducers.OverflowAcceptQueue(network.Monitored, AcceptQueueConnections), s_settle);
+    public void ListenOther_SynsWhoseSynAckHasNoRoute_RaisedOncePerSyn() =>
+        AssertWitnessedEveryRound(() => DropInducers.SendSynsWithoutReturnRoute(network));
 
-        // A backlog-1 listener holds two children (sk_acceptq_is_full() compares with '>'); every further SYN overflows.
-        Assert.Equal(AcceptQueueConnections - 2, delta[DropCategories.AcceptQueue]);
-        AssertOnlyMoved(delta, DropCategories.AcceptQueue);
+    /// <summary>
+    /// One refused segment moves two drop columns: the kernel's double count (tcp_prune_queue() counts RcvPruned, then
+    /// tcp_data_queue() TCPRcvQDrop or tcp_data_queue_ofo() TCPOFODrop for the same segment). Each refusal first
+    /// called tcp_prune_queue(), which counts PruneCalled on entry, so that pressure column moved at least as often.
+    /// </summary>
+    [Fact]
+    public void TcpPrunedRcvqOfo_InWindowSegmentsIntoAFullReceiveQueue_EachRefusedSegmentRaisesPrunedAndItsQueuesColumn()
+    {
+        foreach ((DropWitness witness, KernelCounterDelta delta) in AssertWitnessedEveryRound(() => DropInducers.OverrunTcpReceiveQueue(network)))
+        {
+            Assert.True(witness["tcp_rcvq"] > 0 && witness["tcp_ofo"] > 0, $"Both queues must have refused a segment: {witness}");
+            Assert.Equal(witness["tcp_pruned"], witness["tcp_rcvq"] + witness["tcp_ofo"]);
+            Assert.True(delta["tcp_prune_called"] >= witness["tcp_pruned"], $"PruneCalled {delta["tcp_prune_called"]} < refusals; {witness}");
+        }
     }
 
     [Fact]
-    public void Qdisc_RawFramesIntoTinyTbf_RaisesQdiscByEveryRefusedFrame()
+    public void UdpCsum_DatagramsWithAWrongChecksumToAClosedPort_RaisedOncePerDatagram() =>
+        AssertWitnessedEveryRound(() => DropInducers.SendUdpWithBadChecksums(network));
+
+    [Fact]
+    public void NicRx_FramesLongerThanTheReceiversMtuIntoAVeth_RaisedByEveryFrameTheSenderWasRefused() =>
+        AssertWitnessedEveryRound(() => DropInducers.SendOversizedFramesIntoVeth(network));
+
+    [Fact]
+    public void NicTx_BypassSendsWhileVethPeerDown_RaisedByEveryRefusedFrame() =>
+        AssertWitnessedEveryRound(() => DropInducers.TransmitWithPeerDown(network));
+
+    [Fact]
+    public void Qdisc_RawFramesIntoTinyTbf_RaisedByEveryRefusedFrame_RootOnly()
     {
-        int refused = 0;
-        KernelCounterDelta delta = _oracle.Measure(
-            () => refused = DropInducers.FloodQdisc(network.Monitored, GroundTruthNetwork.MonitoredInterface), s_settle);
-
-        Assert.True(refused > 0, "tbf refused no frame.");
-        Assert.Equal(refused, delta[DropCategories.Qdisc]);
-
-        // The pfifo child counted each drop too: summing roots and children would have reported twice as many.
-        Assert.Equal(2 * refused, delta.Raw("qdisc:every-drops"));
-        AssertOnlyMoved(delta, DropCategories.Qdisc);
+        foreach ((DropWitness witness, KernelCounterDelta delta) in AssertWitnessedEveryRound(
+            () => DropInducers.FloodQdisc(network.Monitored, GroundTruthNetwork.MonitoredInterface)))
+        {
+            // The pfifo child counted each drop too: summing roots and children would have reported twice as many.
+            Assert.Equal(2 * witness["qdisc"], delta.Raw("qdisc:every-drops"));
+        }
     }
 
     [Fact]
-    public void Qdisc_FramesShotByIngressFilter_RaiseQdiscThroughClsact()
-    {
-        int sent = 0;
-        KernelCounterDelta delta = _oracle.Measure(() => sent = DropInducers.DropAtIngress(network, IngressFrames), s_settle);
-
-        Assert.Equal(IngressFrames, sent);
-        Assert.Equal(IngressFrames, delta[DropCategories.Qdisc]);
-        AssertOnlyMoved(delta, DropCategories.Qdisc);
-    }
-
-    [Fact]
-    public void NicTx_BypassSendsWhileVethPeerDown_RaisesTxDroppedByEveryFrame()
-    {
-        int refused = 0;
-        KernelCounterDelta delta = _oracle.Measure(
-            () => refused = DropInducers.TransmitWithPeerDown(network, PeerDownFrames), s_settle);
-
-        Assert.Equal(PeerDownFrames, refused);
-        Assert.Equal(PeerDownFrames, delta[DropCategories.NicTx]);
-        AssertOnlyMoved(delta, DropCategories.NicTx);
-    }
-
-    [Fact]
-    public void SynCookies_AlwaysModeInNamespace_RaisesSynCookiesPressureAndNoDrop()
-    {
-        KernelCounterDelta delta = _oracle.Measure(
-            () => DropInducers.SendSynCookies(network.Monitored, SynCookieConnections), s_settle);
-
-        Assert.Equal(SynCookieConnections, delta[DropCategories.SynCookies]);
-        AssertOnlyMoved(delta, DropCategories.SynCookies);
-    }
+    public void Qdisc_FramesShotByIngressFilter_RaisedThroughClsact() =>
+        AssertWitnessedEveryRound(() => DropInducers.DropAtIngress(network));
 
     /// <summary>
     /// Evidence for a kernel overlap rather than a NetDrop feature: a UDP datagram the qdisc drops is counted by the
-    /// qdisc and, through ip_send_skb() → -ENOBUFS → udp_send_skb(), as Udp SndbufErrors. This is why the qdisc
-    /// inducer sends AF_PACKET frames, which no UDP counter sees.
+    /// qdisc and as Udp SndbufErrors (README "Where the kernel counts one packet twice"), here with the sender told
+    /// of each one.
     /// </summary>
     [Fact]
-    public void UdpIntoTbf_KernelCountsEachQdiscDropAlsoAsUdpSndbuf()
-    {
-        KernelCounterDelta delta = _oracle.Measure(
-            () => DropInducers.FloodQdiscWithUdp(network.Monitored, GroundTruthNetwork.PeerAddress), s_settle);
-
-        Assert.True(delta[DropCategories.Qdisc] > 0, $"tbf dropped no datagram; moved: {delta.Describe()}");
-        Assert.Equal(delta[DropCategories.Qdisc], delta[DropCategories.UdpSndbuf]);
-        AssertOnlyMoved(delta, DropCategories.Qdisc, DropCategories.UdpSndbuf);
-    }
+    public void UdpSndbuf_UdpWithRecvErrIntoTbf_EachEnobufsRaisesUdpSndbufAndQdisc() =>
+        AssertWitnessedEveryRound(() => DropInducers.FloodQdiscWithUdp(network));
 
     [Fact]
-    public void Monitor_InducedDropsInNamespace_CsvSumsEqualKernelDeltasExactly()
+    public void SynCookies_AlwaysModeInNamespace_RaisesSynCookiesPressureAndNoDrop() =>
+        AssertWitnessedEveryRound(() => DropInducers.SendSynCookies(network.Monitored));
+
+    [Fact]
+    public void Monitor_EveryInducerInOneRun_WitnessKernelAndCsvAgreeOnEveryColumn()
     {
         DirectoryInfo csvDirectory = Directory.CreateTempSubdirectory("netdrop-groundtruth-");
         try
         {
             string csvPath = Path.Combine(csvDirectory.FullName, "drops.csv");
             KernelCounterSnapshot before = _oracle.Read();
-
-            UdpFloodResult udp;
-            int qdiscRefused;
-            int ingressDropped;
-            int nicTxRefused;
+            var witnesses = new List<DropWitness>();
             List<string[]> records;
             using (MonitorProcess monitor = MonitorProcess.Start(
-                network.Monitored, GroundTruthNetwork.MonitoredInterface, MonitorIntervalSeconds, MonitorIntervalCount, csvPath))
+                network.Monitored, GroundTruthNetwork.MonitoredInterface, MonitorIntervalSeconds, MonitorIntervalLimit, csvPath))
             {
-                monitor.WaitForHeader(TimeSpan.FromSeconds(30));
+                monitor.WaitForHeader(TimeSpan.FromSeconds(60));
 
-                // Pauses of more than two intervals keep each inducer in intervals of its own, so the run shows a
-                // pressure-only OK interval (cookies), a WARN interval (18 overflows) and CRIT intervals.
-                DropInducers.SendSynCookies(network.Monitored, SynCookieConnections);
-                PauseBetweenInducers();
-                DropInducers.OverflowAcceptQueue(network.Monitored, AcceptQueueConnections);
-                PauseBetweenInducers();
-                udp = DropInducers.FloodUnreadUdpSockets(network.Monitored);
-                PauseBetweenInducers();
-                qdiscRefused = DropInducers.FloodQdisc(network.Monitored, GroundTruthNetwork.MonitoredInterface);
-                PauseBetweenInducers();
-                ingressDropped = DropInducers.DropAtIngress(network, IngressFrames);
-                PauseBetweenInducers();
-                nicTxRefused = DropInducers.TransmitWithPeerDown(network, PeerDownFrames);
-                Thread.Sleep(TimeSpan.FromSeconds(1));
+                // Pressure only (an OK row), a WARN-sized count, CRIT-sized floods, and every other witnessed column.
+                Func<DropWitness>[] inducers =
+                [
+                    () => DropInducers.SendSynCookies(network.Monitored),
+                    () => DropInducers.OverflowAcceptQueue(network),
+                    () => DropInducers.OverflowSynQueue(network),
+                    () => DropInducers.SendSynsWithoutReturnRoute(network),
+                    () => DropInducers.SendUdpWithBadChecksums(network),
+                    () => DropInducers.FloodUnreadUdpSockets(network.Monitored),
+                    () => DropInducers.FloodQdisc(network.Monitored, GroundTruthNetwork.MonitoredInterface),
+                    () => DropInducers.DropAtIngress(network),
+                    () => DropInducers.SendOversizedFramesIntoVeth(network),
+                    () => DropInducers.TransmitWithPeerDown(network),
+                    () => DropInducers.FloodQdiscWithUdp(network),
+                    () => DropInducers.OverrunTcpReceiveQueue(network),
+                ];
+                foreach (Func<DropWitness> induce in inducers)
+                {
+                    KernelCounterSnapshot beforeInducer = _oracle.Read();
+                    DropWitness witness = induce();
+                    witnesses.Add(witness);
+                    _oracle.WaitForCounts(beforeInducer, witness.Counts);
 
-                int rowsWhenSettled = monitor.CompletedRows();
-                Assert.True(
-                    rowsWhenSettled < MonitorIntervalCount,
-                    $"The monitor had already reported {rowsWhenSettled} of {MonitorIntervalCount} intervals when the drops " +
-                    "settled, so its last sample may have missed some: raise MonitorIntervalCount.");
+                    // The row in progress may have started before the drops were counted; the one after it did not.
+                    // Waiting for both keeps each inducer's drops in rows of their own and inside the run.
+                    monitor.WaitForRows(monitor.CompletedRows() + 2, TimeSpan.FromSeconds(60));
+                }
 
-                int exitCode = monitor.WaitForExit(TimeSpan.FromSeconds((MonitorIntervalCount * MonitorIntervalSeconds) + 30));
+                Signals.Send(monitor.ProcessId, Signals.SIGTERM);
+                int exitCode = monitor.WaitForExit(TimeSpan.FromSeconds(60));
                 Assert.True(exitCode == 0, $"The monitor exited with {exitCode}.\n{monitor.Describe()}");
                 records = CsvRecords.Parse(monitor.ReadCsvText());
-                output.WriteLine(monitor.Describe());
             }
 
             var delta = new KernelCounterDelta(before, _oracle.Read());
-
-            Assert.Equal(CsvSchema.Columns, records[0]);
+            string[] header = records[0];
             List<string[]> rows = records.Skip(1).ToList();
-            Assert.Equal(MonitorIntervalCount, rows.Count);
+            Assert.True(rows.Count >= 2 * witnesses.Count, $"Only {rows.Count} rows for {witnesses.Count} inducers.");
 
-            long[] csvSums = new long[DropCategories.Count];
+            var csvSums = KernelCounterMap.Columns.Keys.ToDictionary(column => column, _ => 0L, StringComparer.Ordinal);
             for (int i = 0; i < rows.Count; i++)
             {
                 string[] row = rows[i];
-                Assert.Equal(CsvSchema.Columns.Length, row.Length);
-                Assert.Equal(i + 1, Cell(row, Array.IndexOf(CsvSchema.Columns, CsvSchema.Iteration)));
-                Assert.Equal(GroundTruthNetwork.MonitoredInterface, row[Array.IndexOf(CsvSchema.Columns, CsvSchema.Interface)]);
+                Assert.Equal(header.Length, row.Length);
+                Assert.Equal(i + 1, Cell(header, row, "iteration"));
+                Assert.Equal(GroundTruthNetwork.MonitoredInterface, Text(header, row, "interface"));
 
                 // A source that failed would read as zero and hide behind an agreeing zero. Only the ethtool part of
                 // nic_missed may be missing on a veth (DESIGN.md: EOPNOTSUPP on veth is normal).
-                string unavailable = row[Array.IndexOf(CsvSchema.Columns, CsvSchema.Unavailable)];
-                Assert.True(
-                    unavailable.Length == 0 || unavailable == DropCategories.NicMissed.Column,
-                    $"Row {i + 1} reports unavailable sources '{unavailable}'.");
-                foreach (DropCategory category in DropCategories.All)
+                string unavailable = Text(header, row, "unavailable");
+                Assert.True(unavailable.Length == 0 || unavailable == "nic_missed", $"Row {i + 1} reports unavailable sources '{unavailable}'.");
+                foreach (string column in KernelCounterMap.Columns.Keys)
                 {
-                    csvSums[category.Id] += Cell(row, CsvSchema.ColumnOf(category));
+                    csvSums[column] += Cell(header, row, column);
                 }
             }
 
-            string table = FormatTable(delta, csvSums);
+            var witnessed = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (DropWitness witness in witnesses)
+            {
+                foreach ((string column, long count) in witness.Counts)
+                {
+                    witnessed[column] = witnessed.GetValueOrDefault(column) + count;
+                }
+            }
+
+            HashSet<string> unwitnessed = witnesses.SelectMany(w => w.Unwitnessed).ToHashSet(StringComparer.Ordinal);
+            string table = FormatTable(witnessed, delta, csvSums);
+            output.WriteLine(string.Join('\n', witnesses));
             output.WriteLine(table);
 
-            // 1. Every category: the monitor's summed deltas are the kernel's delta over the run, exactly.
             var mismatches = new List<string>();
-            foreach (DropCategory category in DropCategories.All)
+            foreach (string column in KernelCounterMap.Columns.Keys)
             {
-                long kernel = delta[category];
-                long csv = csvSums[category.Id];
-                bool agrees = s_hostGlobal.Contains(category) ? csv >= 0 && csv <= kernel : csv == kernel;
-                if (!agrees)
+                long kernel = delta[column];
+                long csv = csvSums[column];
+                if (s_hostGlobal.Contains(column))
                 {
-                    mismatches.Add($"{category.Column}: kernel {kernel}, CSV {csv} (source: {category.Source})");
+                    if (csv < 0 || csv > kernel)
+                    {
+                        mismatches.Add($"{column}: CSV {csv} outside 0..kernel {kernel}");
+                    }
+
+                    continue;
+                }
+
+                // Every column: the monitor's summed deltas are the kernel's delta over the run, exactly; and the
+                // kernel moved by exactly what the inducers witnessed (zero where nothing was induced).
+                if (csv != kernel)
+                {
+                    mismatches.Add($"{column}: kernel {kernel}, CSV {csv}");
+                }
+
+                if (!unwitnessed.Contains(column) && kernel != witnessed.GetValueOrDefault(column))
+                {
+                    mismatches.Add($"{column}: witnessed {witnessed.GetValueOrDefault(column)}, kernel {kernel}");
                 }
             }
 
-            Assert.True(mismatches.Count == 0, $"The CSV disagrees with the kernel:\n{string.Join('\n', mismatches)}\n\n{table}");
-
-            // 2. The induced categories moved by what the inducers themselves witnessed.
-            Assert.Equal(udp.Refused, delta[DropCategories.UdpRcvbuf]);
-            Assert.True(udp.IPv6.Refused > 0 && delta.Raw("Udp6RcvbufErrors") == udp.IPv6.Refused, $"IPv6 must count: {udp.IPv6}");
-            Assert.Equal(AcceptQueueConnections - 2, delta[DropCategories.AcceptQueue]);
-            Assert.True(qdiscRefused > 0);
-            Assert.Equal(qdiscRefused + ingressDropped, delta[DropCategories.Qdisc]);
-            Assert.Equal(PeerDownFrames, nicTxRefused);
-            Assert.Equal(PeerDownFrames, delta[DropCategories.NicTx]);
-            Assert.Equal(SynCookieConnections, delta[DropCategories.SynCookies]);
-
-            // 3. Nothing appears where nothing was induced.
-            DropCategory[] induced =
-            [
-                DropCategories.UdpRcvbuf, DropCategories.AcceptQueue, DropCategories.Qdisc, DropCategories.NicTx, DropCategories.SynCookies,
-            ];
-            foreach (DropCategory category in DropCategories.All.Except(induced).Except(s_hostGlobal))
+            Assert.True(mismatches.Count == 0, $"Witness, kernel and CSV disagree:\n{string.Join('\n', mismatches)}\n\n{table}");
+            foreach (string column in new[] { "nic_rx", "nic_tx", "qdisc", "syn_queue", "accept_queue", "tcp_pruned", "tcp_rcvq", "tcp_ofo", "listen_other", "udp_csum", "udp_rcvbuf", "udp_sndbuf", "syn_cookies" })
             {
-                Assert.True(
-                    delta[category] == 0 && csvSums[category.Id] == 0,
-                    $"{category.Column} moved although nothing was induced there (kernel {delta[category]}, CSV {csvSums[category.Id]}).\n{table}");
+                Assert.True(witnessed.GetValueOrDefault(column) > 0, $"{column} was not witnessed moving, so its agreement proves nothing.\n{table}");
             }
 
-            // 4. Per row: total_drops is the sum of the drop columns only, and severity follows it.
-            AssertRowTotalsAndSeverity(rows);
+            AssertRowTotalsAndSeverity(header, rows);
         }
         finally
         {
@@ -261,54 +283,101 @@ public sealed class GroundTruthTests(GroundTruthNetwork network, ITestOutputHelp
         }
     }
 
-    private static void AssertRowTotalsAndSeverity(List<string[]> rows)
+    /// <summary>
+    /// Runs the inducer <see cref="Rounds"/> times; each round, every witnessed column (and raw counter) moved by
+    /// exactly the witnessed count, and no other column moved (host-global softnet and the inducer's uncounted pressure
+    /// columns excepted).
+    /// </summary>
+    private List<(DropWitness Witness, KernelCounterDelta Delta)> AssertWitnessedEveryRound(Func<DropWitness> induce)
     {
-        int totalColumn = Array.IndexOf(CsvSchema.Columns, CsvSchema.TotalDrops);
+        var results = new List<(DropWitness, KernelCounterDelta)>();
+        for (int round = 1; round <= Rounds; round++)
+        {
+            (DropWitness witness, KernelCounterDelta delta) = _oracle.Measure(induce);
+            output.WriteLine($"round {round}: {witness}; kernel moved: {delta.Describe()}");
+            foreach ((string column, long count) in witness.Counts)
+            {
+                Assert.True(count == delta[column], $"Round {round}: {column} witnessed {count}, kernel moved {delta[column]}. {witness}; moved: {delta.Describe()}");
+            }
+
+            foreach ((string key, long count) in witness.RawCounts)
+            {
+                Assert.True(count == delta.Raw(key), $"Round {round}: {key} witnessed {count}, kernel moved {delta.Raw(key)}. {witness}");
+            }
+
+            foreach (string column in KernelCounterMap.Columns.Keys.Except(witness.Counts.Keys).Except(witness.Unwitnessed).Except(s_hostGlobal))
+            {
+                Assert.True(delta[column] == 0, $"Round {round}: {column} moved by {delta[column]} although nothing was induced there; moved: {delta.Describe()}");
+            }
+
+            results.Add((witness, delta));
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// Per row: severity follows total_drops, and total_drops is the sum of the drop columns, never the pressure ones.
+    /// <para>
+    /// NOTE (issue 9, item 5): one TCP segment refused by a full receive queue is in tcp_pruned and in tcp_rcvq (or
+    /// tcp_ofo) — the kernel counts it twice. Whether total_drops counts it once is being fixed separately; until the
+    /// README's "Where the kernel counts one packet twice" states the rule, a row with those drops is only held between
+    /// "counted once" (sum − min(tcp_pruned, tcp_rcvq + tcp_ofo)) and "counted twice" (the plain sum). Tighten to the
+    /// documented rule when it lands.
+    /// </para>
+    /// </summary>
+    private static void AssertRowTotalsAndSeverity(string[] header, List<string[]> rows)
+    {
+        string[] dropColumns = [.. KernelCounterMap.Columns.Keys.Except(s_pressure)];
         var severities = new HashSet<string>(StringComparer.Ordinal);
         bool pressureOnlyRowSeen = false;
+        bool pruneRowSeen = false;
         foreach (string[] row in rows)
         {
-            long drops = DropCategories.All.Where(c => c.IsDrop).Sum(c => Cell(row, CsvSchema.ColumnOf(c)));
-            long pressure = DropCategories.All.Where(c => !c.IsDrop).Sum(c => Cell(row, CsvSchema.ColumnOf(c)));
-            long total = Cell(row, totalColumn);
+            long drops = dropColumns.Sum(column => Cell(header, row, column));
+            long pressure = s_pressure.Sum(column => Cell(header, row, column));
+            long total = Cell(header, row, "total_drops");
+            long overlap = Math.Min(Cell(header, row, "tcp_pruned"), Cell(header, row, "tcp_rcvq") + Cell(header, row, "tcp_ofo"));
             string line = string.Join(',', row);
-            Assert.True(total == drops, $"total_drops {total} is not the sum of the drop columns ({drops}; pressure {pressure}): {line}");
+            Assert.True(
+                total <= drops && total >= drops - overlap,
+                $"total_drops {total} is not the sum of the drop columns ({drops}, of which {overlap} may be one segment counted twice; pressure {pressure}): {line}");
 
             string expectedSeverity = total == 0 ? "OK" : total < CritThreshold ? "WARN" : "CRIT";
-            Assert.True(row[CsvSchema.SeverityIndex] == expectedSeverity, $"severity should be {expectedSeverity} for {total} drops: {line}");
+            Assert.True(Text(header, row, "severity") == expectedSeverity, $"severity should be {expectedSeverity} for {total} drops: {line}");
 
             severities.Add(expectedSeverity);
             pressureOnlyRowSeen |= pressure > 0 && drops == 0;
+            pruneRowSeen |= overlap > 0;
         }
 
         // Without these the checks above could pass vacuously.
         Assert.True(pressureOnlyRowSeen, "No interval had pressure without drops, so total_drops' exclusion of pressure went untested.");
+        Assert.True(pruneRowSeen, "No interval had tcp_pruned with tcp_rcvq, so the double-count rule went untested.");
         Assert.Equal(["CRIT", "OK", "WARN"], severities.Order(StringComparer.Ordinal));
     }
 
-    /// <summary>Fails when a category outside <paramref name="induced"/> moved (host-global softnet columns excepted).</summary>
-    private static void AssertOnlyMoved(KernelCounterDelta delta, params DropCategory[] induced)
+    private static string Text(string[] header, string[] row, string column)
     {
-        foreach (DropCategory category in DropCategories.All.Except(induced).Except(s_hostGlobal))
-        {
-            Assert.True(delta[category] == 0, $"{category.Column} moved by {delta[category]}; all moves: {delta.Describe()}");
-        }
+        int index = Array.IndexOf(header, column);
+        return index >= 0 ? row[index] : throw new KeyNotFoundException($"The CSV header has no column '{column}': {string.Join(',', header)}");
     }
 
-    private static long Cell(string[] row, int column) =>
-        long.Parse(row[column], NumberStyles.None, CultureInfo.InvariantCulture);
+    private static long Cell(string[] header, string[] row, string column) =>
+        long.Parse(Text(header, row, column), NumberStyles.None, CultureInfo.InvariantCulture);
 
-    private static string FormatTable(KernelCounterDelta delta, long[] csvSums)
+    private static string FormatTable(Dictionary<string, long> witnessed, KernelCounterDelta delta, Dictionary<string, long> csvSums)
     {
         var table = new StringBuilder();
-        table.AppendLine(CultureInfo.InvariantCulture, $"{"category",-18} {"kernel delta",14} {"NetDrop sum",12}");
-        foreach (DropCategory category in DropCategories.All)
+        table.AppendLine(CultureInfo.InvariantCulture, $"| {"category",-16} | {"witnessed",9} | {"kernel delta",12} | {"NetDrop sum",11} |");
+        table.AppendLine("|------------------|-----------|--------------|-------------|");
+        foreach (string column in KernelCounterMap.Columns.Keys)
         {
-            table.AppendLine(CultureInfo.InvariantCulture, $"{category.Column,-18} {delta[category],14} {csvSums[category.Id],12}");
+            string seen = witnessed.TryGetValue(column, out long count) ? count.ToString(CultureInfo.InvariantCulture)
+                : s_hostGlobal.Contains(column) || s_pressure.Contains(column) && delta[column] != 0 ? "-" : "0";
+            table.AppendLine(CultureInfo.InvariantCulture, $"| {column,-16} | {seen,9} | {delta[column],12} | {csvSums[column],11} |");
         }
 
         return table.ToString();
     }
-
-    private static void PauseBetweenInducers() => Thread.Sleep(TimeSpan.FromMilliseconds(600));
 }

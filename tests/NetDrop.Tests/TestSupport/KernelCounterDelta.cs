@@ -1,4 +1,5 @@
 using NetDrop.Model;
+using NetDrop.Tests.GroundTruth;
 
 namespace NetDrop.Tests.TestSupport;
 
@@ -9,12 +10,15 @@ internal sealed class KernelCounterDelta(KernelCounterSnapshot before, KernelCou
 
     public KernelCounterSnapshot After { get; } = after;
 
-    public long this[DropCategory category] => After.Value(category) - Before.Value(category);
+    public long this[DropCategory category] => this[category.Column];
+
+    /// <summary>A CSV column's delta, computed from <see cref="KernelCounterMap"/>.</summary>
+    public long this[string column] => After.Value(column) - Before.Value(column);
 
     public long Raw(string key) => After.Raw(key) - Before.Raw(key);
 
-    /// <summary>Categories that moved, as "column=delta" for failure messages.</summary>
-    public string Describe() => string.Join(", ", DropCategories.All
-        .Where(category => this[category] != 0)
-        .Select(category => $"{category.Column}={this[category]}"));
+    /// <summary>Columns that moved, as "column=delta" for failure messages.</summary>
+    public string Describe() => string.Join(", ", KernelCounterMap.Columns.Keys
+        .Where(column => this[column] != 0)
+        .Select(column => $"{column}={this[column]}"));
 }

@@ -1,7 +1,7 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
-using NetDrop.Model;
+using NetDrop.Tests.GroundTruth;
 
 namespace NetDrop.Tests.TestSupport;
 
@@ -19,7 +19,10 @@ namespace NetDrop.Tests.TestSupport;
 /// </summary>
 internal sealed class KernelCounterOracle(NetworkNamespace networkNamespace, string interfaceName)
 {
-    private static readonly string[] s_linkStatistics = FindLinkStatistics();
+    private static readonly string[] s_linkStatistics = [.. KernelCounterMap.LinkStatistics];
+
+    /// <summary>How long <see cref="WaitForCounts"/> waits for the kernel to count what an inducer witnessed.</summary>
+    private static readonly TimeSpan s_countTimeout = TimeSpan.FromSeconds(30);
 
     public KernelCounterSnapshot Read()
     {
@@ -44,21 +47,34 @@ internal sealed class KernelCounterOracle(NetworkNamespace networkNamespace, str
         return new KernelCounterSnapshot(mib, softnetColumns, link, topLevelDrops, everyQdiscDrops);
     }
 
-    /// <summary>Reads the counters, runs <paramref name="induce"/>, waits <paramref name="settle"/>, reads again.</summary>
-    public KernelCounterDelta Measure(Action induce, TimeSpan settle)
+    /// <summary>
+    /// Reads the counters, runs <paramref name="induce"/>, then reads again until every column the inducer witnessed
+    /// has reached its witnessed count (or passed it, which the caller's equality assertion then reports), or until a
+    /// generous timeout on a stalled machine. Frames crossing a veth are counted in the receiver's softirq, after the
+    /// sender's call returned, so a fixed pause would be a guess; this waits for the kernel, never for a clock.
+    /// </summary>
+    public (DropWitness Witness, KernelCounterDelta Delta) Measure(Func<DropWitness> induce)
     {
         KernelCounterSnapshot before = Read();
-        induce();
-        Thread.Sleep(settle);
-        return new KernelCounterDelta(before, Read());
+        DropWitness witness = induce();
+        return (witness, WaitForCounts(before, witness.Counts));
     }
 
-    /// <summary>The rtnl_link_stats64 fields the catalogue's Source strings name, e.g. <c>tx_dropped</c>.</summary>
-    private static string[] FindLinkStatistics() =>
-        [.. DropCategories.All
-            .SelectMany(category => Regex.Matches(category.Source, @"rtnl_link_stats64\.([a-z_0-9]+)"))
-            .Select(match => match.Groups[1].Value)
-            .Distinct(StringComparer.Ordinal)];
+    /// <summary>Reads until every column of <paramref name="expected"/> has moved at least that far since <paramref name="before"/>.</summary>
+    public KernelCounterDelta WaitForCounts(KernelCounterSnapshot before, IReadOnlyDictionary<string, long> expected)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var delta = new KernelCounterDelta(before, Read());
+            if (expected.All(pair => delta[pair.Key] >= pair.Value) || clock.Elapsed > s_countTimeout)
+            {
+                return delta;
+            }
+
+            Thread.Sleep(20);
+        }
+    }
 
     /// <summary>/proc/net/netstat and /proc/net/snmp: a "Group: names" line followed by a "Group: values" line.</summary>
     private static void AddHeaderValuePairs(Dictionary<string, long> mib, string content)

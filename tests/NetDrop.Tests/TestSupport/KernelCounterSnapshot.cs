@@ -1,14 +1,14 @@
-using System.Text.RegularExpressions;
 using NetDrop.Model;
+using NetDrop.Tests.GroundTruth;
 
 namespace NetDrop.Tests.TestSupport;
 
 /// <summary>
-/// One reading of the kernel's counters by <see cref="KernelCounterOracle"/>. A category's value is computed by
-/// interpreting its <see cref="DropCategory.Source"/> text literally, so the catalogue's documentation becomes the
-/// specification the monitor is checked against: a Source this class cannot interpret fails the tests.
+/// One reading of the kernel's counters by <see cref="KernelCounterOracle"/>. A column's value is computed from the
+/// ground truth's own table, <see cref="KernelCounterMap"/>, so NetDrop's catalogue is never the specification it is
+/// checked against.
 /// </summary>
-internal sealed partial class KernelCounterSnapshot(
+internal sealed class KernelCounterSnapshot(
     IReadOnlyDictionary<string, long> mib,
     IReadOnlyList<long> softnetColumns,
     IReadOnlyDictionary<string, long> linkStatistics,
@@ -47,11 +47,11 @@ internal sealed partial class KernelCounterSnapshot(
             : throw new KeyNotFoundException($"This kernel has no MIB counter '{key}'.");
     }
 
-    /// <summary>The category's value as its Source describes it (a sum or difference of raw counters).</summary>
-    public long Value(DropCategory category)
+    /// <summary>The column's value as the ground truth's own table says (<see cref="KernelCounterMap"/>), never as NetDrop says.</summary>
+    public long Value(string column)
     {
         long total = 0;
-        foreach ((int sign, string key) in Terms(category.Source))
+        foreach ((int sign, string key) in KernelCounterMap.Columns[column])
         {
             total += sign * Raw(key);
         }
@@ -59,84 +59,5 @@ internal sealed partial class KernelCounterSnapshot(
         return total;
     }
 
-    /// <summary>
-    /// Translates a catalogue Source into signed raw-counter keys:
-    /// <list type="bullet">
-    /// <item><c>TcpExt: ListenDrops - ListenOverflows - TCPReqQFullDrop</c> → +TcpExt:ListenDrops, −TcpExt:ListenOverflows, …</item>
-    /// <item><c>Udp: RcvbufErrors + Udp6RcvbufErrors</c> → +Udp:RcvbufErrors, +Udp6RcvbufErrors (snmp6 names carry their group)</item>
-    /// <item><c>/proc/net/softnet_stat column 2, all CPUs</c> → +softnet:2</item>
-    /// <item><c>rtnl_link_stats64.rx_missed_errors + driver ring-full counters (ethtool)</c> → +link:rx_missed_errors</item>
-    /// <item><c>RTM_GETQDISC root qdiscs, ...</c> → +qdisc:drops</item>
-    /// </list>
-    /// </summary>
-    public static IReadOnlyList<(int Sign, string Key)> Terms(string source)
-    {
-        Match softnet = SoftnetSource().Match(source);
-        if (softnet.Success)
-        {
-            return [(1, "softnet:" + softnet.Groups[1].Value)];
-        }
-
-        if (source.StartsWith("RTM_GETQDISC root qdiscs", StringComparison.Ordinal))
-        {
-            return [(1, "qdisc:drops")];
-        }
-
-        if (source.StartsWith("rtnl_link_stats64.", StringComparison.Ordinal))
-        {
-            var linkTerms = new List<(int, string)>();
-            foreach (string term in source.Split(" + "))
-            {
-                if (term.StartsWith("rtnl_link_stats64.", StringComparison.Ordinal))
-                {
-                    linkTerms.Add((1, "link:" + term["rtnl_link_stats64.".Length..]));
-                }
-                else if (!term.Contains("(ethtool)", StringComparison.Ordinal))
-                {
-                    throw new NotSupportedException($"The oracle cannot interpret '{term}' in Source '{source}'.");
-                }
-
-                // NOTE: ethtool driver ring-full counters are not read: the ground truth runs on veth, whose only
-                // ethtool stats are per-queue XDP counters (veth_get_ethtool_stats, drivers/net/veth.c) and no ring.
-            }
-
-            return linkTerms;
-        }
-
-        Match mib = MibSource().Match(source);
-        if (mib.Success)
-        {
-            string group = mib.Groups[1].Value;
-            var mibTerms = new List<(int, string)>();
-            int sign = 1;
-            foreach (string token in mib.Groups[2].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            {
-                switch (token)
-                {
-                    case "+":
-                        sign = 1;
-                        break;
-                    case "-":
-                        sign = -1;
-                        break;
-                    default:
-                        mibTerms.Add((sign, Snmp6Name().IsMatch(token) ? token : group + ":" + token));
-                        break;
-                }
-            }
-
-            return mibTerms;
-        }
-
-        throw new NotSupportedException($"The oracle cannot interpret Source '{source}'.");
-    }
-
-    [GeneratedRegex(@"^/proc/net/softnet_stat column (\d+), all CPUs$")]
-    private static partial Regex SoftnetSource();
-
-    [GeneratedRegex(@"^([A-Za-z]+): ([A-Za-z0-9]+(?: [+-] [A-Za-z0-9]+)*)$")]
-    private static partial Regex MibSource();
-
-    [GeneratedRegex(@"^(Ip6|Icmp6|Udp6|UdpLite6)[A-Za-z0-9]+$")]
-    private static partial Regex Snmp6Name();
+    public long Value(DropCategory category) => Value(category.Column);
 }
