@@ -1,0 +1,30 @@
+using NetDrop.Tests.TestSupport;
+
+namespace NetDrop.Tests.Deploy;
+
+/// <summary>
+/// The release artifacts eng/package.sh builds, once for the tests that share them (it publishes the Native AOT
+/// binary first when artifacts/aot is missing or stale, which takes minutes on a loaded machine).
+/// </summary>
+public sealed class ReleaseArtifacts : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("netdrop-release-").FullName;
+
+    public ReleaseArtifacts()
+    {
+        Build = ProcessRunner.Run("bash", [RepositoryRoot.Combine("eng", "package.sh"), "--out", _directory], TimeSpan.FromMinutes(15));
+        Version = File.ReadAllText(RepositoryRoot.Combine("Directory.Build.props")).Split("<Version>")[1].Split("</Version>")[0];
+    }
+
+    /// <summary>package.sh's run: the tests assert on it, so that a failed build fails them with its output.</summary>
+    internal ProcessRunner.Result Build { get; }
+
+    /// <summary>The project's version (Directory.Build.props), which the artifacts' names and metadata must carry.</summary>
+    public string Version { get; }
+
+    public string Deb => Path.Join(_directory, $"netdrop_{Version}_amd64.deb");
+
+    public string Tarball => Path.Join(_directory, $"netdrop-{Version}-linux-x64.tar.gz");
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+}
