@@ -59,13 +59,16 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 
 {{/*
 [registry/]repository:tag, or [registry/]repository@digest when a digest is given. global.imageRegistry (an
-umbrella chart's mirror) wins over image.registry; with neither, the repository stands alone.
+umbrella chart's mirror) wins over image.registry. A repository whose first component is a host, as Docker reads it
+(has a "." or ":", or is localhost: registry.example.com/netdrop), already names its registry and is used as it is.
 */}}
 {{- define "netdrop.image" -}}
 {{- $registry := .Values.image.registry }}
 {{- with .Values.global }}{{ with .imageRegistry }}{{ $registry = . }}{{ end }}{{ end }}
 {{- $repository := .Values.image.repository }}
-{{- if $registry }}
+{{- $first := first (splitList "/" $repository) }}
+{{- $namesRegistry := and (contains "/" $repository) (or (contains "." $first) (contains ":" $first) (eq "localhost" $first)) }}
+{{- if and $registry (not $namesRegistry) }}
 {{- $repository = printf "%s/%s" (trimSuffix "/" $registry) $repository }}
 {{- end }}
 {{- if .Values.image.digest }}

@@ -18,7 +18,10 @@ public sealed class ChartKnobsTests : IDisposable
         Assert.Equal("mirror.example.com/netdrop/netdrop:0.1.0", RenderedChart.Render("--set", "image.registry=mirror.example.com").Agent.Str("image"));
         Assert.Equal("global.example.com/netdrop/netdrop:0.1.0",
             RenderedChart.Render("--set", "image.registry=mirror.example.com", "--set", "global.imageRegistry=global.example.com").Agent.Str("image"));
-        Assert.Equal("quay.io/me/netdrop:0.1.0", RenderedChart.Render("--set", "image.registry=", "--set", "image.repository=quay.io/me/netdrop").Agent.Str("image"));
+        Assert.Equal("netdrop:0.1.0", RenderedChart.Render("--set", "image.registry=", "--set", "image.repository=netdrop").Agent.Str("image"));
+        // A repository that starts with a registry host, as before image.registry existed, is not prefixed again.
+        Assert.Equal("quay.io/me/netdrop:0.1.0", RenderedChart.Render("--set", "image.repository=quay.io/me/netdrop").Agent.Str("image"));
+        Assert.Equal("localhost:5000/netdrop:0.1.0", RenderedChart.Render("--set", "image.repository=localhost:5000/netdrop").Agent.Str("image"));
 
         // The init container and the test pod run the same image.
         RenderedChart mirrored = RenderedChart.Render("--set", "global.imageRegistry=global.example.com");
