@@ -14,6 +14,7 @@ public sealed class CollectorConfigTests
     [
         "k8s/alerting/route-a-collector.yaml",
         "k8s/alerting/route-b-collector.yaml",
+        "k8s/alerting/route-b-otelcol-k8s.yaml",
         "k8s/collector/opentelemetry-collector-values.yaml",
     ];
 

@@ -12,6 +12,14 @@ public sealed class ReleaseArtifacts : IDisposable
 
     public ReleaseArtifacts()
     {
+        // dpkg-shlibdeps (Depends from the binary's symbols) is in dpkg-dev, which a minimal machine lacks.
+        if (!File.Exists("/usr/bin/dpkg-shlibdeps"))
+        {
+            var noninteractive = new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" };
+            ProcessRunner.Run("apt-get", ["-o", "DPkg::Lock::Timeout=600", "update", "-qq"], TimeSpan.FromMinutes(10), noninteractive);
+            ProcessRunner.Run("apt-get", ["-o", "DPkg::Lock::Timeout=600", "install", "-y", "-qq", "--no-install-recommends", "dpkg-dev"], TimeSpan.FromMinutes(10), noninteractive);
+        }
+
         Build = ProcessRunner.Run("bash", [RepositoryRoot.Combine("eng", "package.sh"), "--out", _directory], TimeSpan.FromMinutes(15));
         Version = File.ReadAllText(RepositoryRoot.Combine("Directory.Build.props")).Split("<Version>")[1].Split("</Version>")[0];
     }

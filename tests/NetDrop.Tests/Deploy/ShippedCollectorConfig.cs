@@ -100,7 +100,7 @@ internal sealed partial class ShippedCollectorConfig
         return copy;
     }
 
-    [GeneratedRegex(@"^# Distribution: (otelcol[a-z-]*) ([0-9]+\.[0-9]+\.[0-9]+)$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^# Distribution: (otelcol[a-z0-9-]*) ([0-9]+\.[0-9]+\.[0-9]+)$", RegexOptions.Multiline)]
     private static partial Regex DistributionLine();
 
     [GeneratedRegex(@"^```ya?ml\n(.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
