@@ -7,7 +7,8 @@ namespace NetDrop.Tests.Deploy;
 /// (<see cref="ReleaseArtifacts"/>), dpkg installs the package, the installed binary runs, systemd
 /// accepts the installed units, and dpkg --purge leaves nothing behind.
 /// </summary>
-public sealed class DebPackageTests(ReleaseArtifacts artifacts) : IClassFixture<ReleaseArtifacts>, IDisposable
+[Collection(ReleasePackagingCollectionDefinition.Name)]
+public sealed class DebPackageTests(ReleaseArtifacts artifacts) : IDisposable
 {
     private const string Package = "netdrop";
 

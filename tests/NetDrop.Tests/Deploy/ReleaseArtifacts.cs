@@ -3,8 +3,8 @@ using NetDrop.Tests.TestSupport;
 namespace NetDrop.Tests.Deploy;
 
 /// <summary>
-/// The release artifacts eng/package.sh builds, once for the tests that share them (it publishes the Native AOT
-/// binary first when artifacts/aot is missing or stale, which takes minutes on a loaded machine).
+/// The release artifacts eng/package.sh builds, once for the tests of <see cref="ReleasePackagingCollectionDefinition"/>
+/// (it publishes the Native AOT binary first when artifacts/aot is missing or stale, which takes minutes here).
 /// </summary>
 public sealed class ReleaseArtifacts : IDisposable
 {
