@@ -17,6 +17,11 @@
 {{- end }}
 {{- end }}
 
+{{/* The namespace of every object: namespaceOverride (for umbrella charts), else the release's. */}}
+{{- define "netdrop.namespace" -}}
+{{- default .Release.Namespace .Values.namespaceOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
 {{- define "netdrop.chart" -}}
 {{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{- end }}
@@ -30,6 +35,9 @@ app.kubernetes.io/component: agent
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 {{- end }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
 {{- end }}
 
 {{/*
@@ -49,12 +57,24 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 {{- end }}
 
-{{/* repository:tag, or repository@digest when a digest is given. */}}
+{{/*
+[registry/]repository:tag, or [registry/]repository@digest when a digest is given. global.imageRegistry (an
+umbrella chart's mirror) wins over image.registry. A repository whose first component is a host, as Docker reads it
+(has a "." or ":", or is localhost: registry.example.com/netdrop), already names its registry and is used as it is.
+*/}}
 {{- define "netdrop.image" -}}
+{{- $registry := .Values.image.registry }}
+{{- with .Values.global }}{{ with .imageRegistry }}{{ $registry = . }}{{ end }}{{ end }}
+{{- $repository := .Values.image.repository }}
+{{- $first := first (splitList "/" $repository) }}
+{{- $namesRegistry := and (contains "/" $repository) (or (contains "." $first) (contains ":" $first) (eq "localhost" $first)) }}
+{{- if and $registry (not $namesRegistry) }}
+{{- $repository = printf "%s/%s" (trimSuffix "/" $registry) $repository }}
+{{- end }}
 {{- if .Values.image.digest }}
-{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- printf "%s@%s" $repository .Values.image.digest }}
 {{- else }}
-{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- printf "%s:%s" $repository (default .Chart.AppVersion .Values.image.tag) }}
 {{- end }}
 {{- end }}
 
@@ -74,19 +94,27 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 {{- end }}
 
-{{/* The container-level hardening shared by the agent and the test pod. */}}
+{{/* The container-level hardening shared by the agent and the test pod: securityContext (values.yaml). */}}
 {{- define "netdrop.containerSecurityContext" -}}
-runAsNonRoot: true
-runAsUser: 1654
-runAsGroup: 1654
-allowPrivilegeEscalation: false
-privileged: false
-readOnlyRootFilesystem: true
-capabilities:
-  drop:
-    - ALL
-seccompProfile:
-  type: RuntimeDefault
+{{- toYaml .Values.securityContext }}
+{{- end }}
+
+{{/* The pod-level security context shared by the DaemonSet and the test pod: podSecurityContext (values.yaml). */}}
+{{- define "netdrop.podSecurityContext" -}}
+{{- toYaml .Values.podSecurityContext }}
+{{- end }}
+
+{{/*
+uid:gid the init container hands the CSV directory to: the agent's runAsUser/runAsGroup (container level, else pod
+level). Without a fixed uid (OpenShift assigns one at admission) there is nothing to chown to: fail with the fix.
+*/}}
+{{- define "netdrop.csvOwner" -}}
+{{- $user := coalesce .Values.securityContext.runAsUser .Values.podSecurityContext.runAsUser }}
+{{- $group := coalesce .Values.securityContext.runAsGroup .Values.podSecurityContext.runAsGroup $user }}
+{{- if not $user }}
+{{- fail "csv.fixOwnership needs a fixed uid (securityContext.runAsUser or podSecurityContext.runAsUser) to chown the CSV directory to; where the platform assigns the uid (OpenShift), set csv.fixOwnership=false and provision the directory, or csv.enabled=false" }}
+{{- end }}
+{{- printf "%v:%v" $user $group }}
 {{- end }}
 
 {{/* OTEL_RESOURCE_ATTRIBUTES: the downward-API identity of this pod, then the user's extra attributes (sorted). */}}

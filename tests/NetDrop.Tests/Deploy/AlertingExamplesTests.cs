@@ -4,98 +4,13 @@ using YamlDotNet.RepresentationModel;
 namespace NetDrop.Tests.Deploy;
 
 /// <summary>
-/// k8s/collector and k8s/alerting: the OpenTelemetry Collector examples are consistent configurations wired the way
-/// DEPLOY.md describes, and the Prometheus rule and Alertmanager configuration pass promtool and amtool.
+/// k8s/alerting: the Prometheus rules and the Alertmanager configuration pass promtool and amtool, and route A's rule
+/// fires on the CRIT records the collector counts (promtool test rules). The collector configurations themselves are
+/// checked by <see cref="CollectorConfigTests"/>.
 /// </summary>
 public sealed class AlertingExamplesTests : IDisposable
 {
-    private static readonly string[] s_componentKinds = ["receivers", "processors", "exporters", "connectors", "extensions"];
-
-    private static readonly string[] s_pipelineKinds = ["receivers", "processors", "exporters"];
-
     private readonly string _directory = Directory.CreateTempSubdirectory("netdrop-alerting-").FullName;
-
-    public static TheoryData<string> CollectorConfigs => new(
-        "alerting/route-a-collector.yaml",
-        "alerting/route-b-collector.yaml",
-        "collector/opentelemetry-collector-values.yaml");
-
-    [Theory]
-    [MemberData(nameof(CollectorConfigs))]
-    public void CollectorConfig_EveryPipelineComponentIsDefinedAndEveryDefinedOneIsUsed(string file)
-    {
-        YamlMappingNode config = CollectorConfig(file);
-        var used = new HashSet<string>(StringComparer.Ordinal);
-
-        foreach ((YamlNode name, YamlNode pipeline) in config.Map("service").Map("pipelines").Children)
-        {
-            var stages = (YamlMappingNode)pipeline;
-            Assert.NotEmpty(stages.Seq("receivers").Strings());
-            Assert.NotEmpty(stages.Seq("exporters").Strings());
-            foreach (string kind in s_pipelineKinds.Where(stages.Has))
-            {
-                foreach (string component in stages.Seq(kind).Strings())
-                {
-                    Assert.True(config.Has(kind) && config.Map(kind).Has(component), $"{file}: pipeline {name} uses undefined {kind} '{component}'");
-                    used.Add(kind + "/" + component);
-                }
-            }
-        }
-
-        foreach (string kind in s_pipelineKinds.Where(config.Has))
-        {
-            Assert.All(config.Map(kind).Keys(), component => Assert.Contains(kind + "/" + component, used));
-        }
-
-        Assert.All(config.Keys(), key => Assert.Contains(key, s_componentKinds.Append("service")));
-    }
-
-    [Fact]
-    public void RouteA_SendsOnlyNetdropCritLogsThroughTransformToAlertmanager()
-    {
-        YamlMappingNode config = CollectorConfig("alerting/route-a-collector.yaml");
-
-        string[] dropWhen = [.. config.Map("processors").Map("filter/netdrop-crit").Map("logs").Seq("log_record").Strings()];
-        Assert.Contains("resource.attributes[\"service.name\"] != \"netdrop\"", dropWhen);
-        Assert.Contains("severity_number < SEVERITY_NUMBER_ERROR", dropWhen);
-        string[] statements = [.. Assert.Single(config.Map("processors").Map("transform/netdrop-alert").Seq("log_statements").Maps()).Seq("statements").Strings()];
-        Assert.Contains("set(attributes[\"node\"], resource.attributes[\"k8s.node.name\"])", statements);
-        Assert.Contains("set(attributes[\"alertname\"], \"NetDropCritInterval\")", statements);
-        Assert.Contains("set(attributes[\"interface\"], attributes[\"network.interface.name\"])", statements);
-        Assert.Contains("set(attributes[\"category\"], attributes[\"netdrop.category\"])", statements);
-
-        YamlMappingNode exporter = config.Map("exporters").Map("alertmanager");
-        Assert.Equal(["alertname", "node", "interface", "category"], exporter.Seq("event_labels").Strings());
-        Assert.Equal("critical", exporter.Str("severity"));
-
-        YamlMappingNode pipeline = config.Map("service").Map("pipelines").Map("logs/netdrop-alerts");
-        string[] processors = [.. pipeline.Seq("processors").Strings()];
-        Assert.True(Array.IndexOf(processors, "filter/netdrop-crit") < Array.IndexOf(processors, "transform/netdrop-alert"), "filter before transform");
-        Assert.Equal(["alertmanager"], pipeline.Seq("exporters").Strings());
-    }
-
-    [Fact]
-    public void RouteB_RemoteWritesTheAgentsMetricsWithResourceAttributesAsLabels()
-    {
-        YamlMappingNode config = CollectorConfig("alerting/route-b-collector.yaml");
-
-        YamlMappingNode exporter = config.Map("exporters").Map("prometheusremotewrite");
-        Assert.Equal("true", exporter.Map("resource_to_telemetry_conversion").Str("enabled"));
-        Assert.Equal(["prometheusremotewrite"], config.Map("service").Map("pipelines").Map("metrics").Seq("exporters").Strings());
-    }
-
-    [Fact]
-    public void DaemonsetCollector_ListensOnThePortsTheChartSendsTo()
-    {
-        YamlMappingNode values = YamlNodes.LoadFile(Example("collector/opentelemetry-collector-values.yaml"));
-        YamlMappingNode protocols = values.Map("config").Map("receivers").Map("otlp").Map("protocols");
-
-        Assert.Equal("daemonset", values.Str("mode"));
-        Assert.EndsWith(":4317", protocols.Map("grpc").Str("endpoint"), StringComparison.Ordinal);
-        Assert.EndsWith(":4318", protocols.Map("http").Str("endpoint"), StringComparison.Ordinal);
-        Assert.EndsWith(":4317", RenderedChart.Render().EnvValue("NETDROP_OTLP_ENDPOINT"), StringComparison.Ordinal);
-        Assert.EndsWith(":4318", RenderedChart.Render("--set", "otlp.protocol=http/protobuf").EnvValue("NETDROP_OTLP_ENDPOINT"), StringComparison.Ordinal);
-    }
 
     [Fact]
     public void PrometheusRules_PassPromtoolAndAlertOnAnyCritInterval()
@@ -133,9 +48,9 @@ public sealed class AlertingExamplesTests : IDisposable
         YamlMappingNode receiver = config.Seq("receivers").Named(route.Str("receiver"));
         Assert.Single(receiver.Seq("slack_configs").Maps());
         Assert.StartsWith("http", Assert.Single(receiver.Seq("webhook_configs").Maps()).Str("url"), StringComparison.Ordinal);
-        // Both routes' node labels group the notifications.
-        Assert.Contains("node", route.Seq("group_by").Strings());
+        // Both routes' alerts carry the node as k8s_node_name (Kubernetes) or host_name (a plain host).
         Assert.Contains("k8s_node_name", route.Seq("group_by").Strings());
+        Assert.Contains("host_name", route.Seq("group_by").Strings());
     }
 
     [Fact]
@@ -147,14 +62,79 @@ public sealed class AlertingExamplesTests : IDisposable
         Assert.NotEqual(0, ProcessRunner.Run(DeployTools.Amtool, ["check-config", broken]).ExitCode);
     }
 
+    [Fact]
+    public void RouteARule_PassesPromtoolAndFiresOnEveryCritRecordSeries()
+    {
+        // netdrop_crit_records_total as route A's collector writes it: a sample only when CRIT records arrive
+        // (the count connector emits per batch), born at its first count. Node a: a first CRIT at 1m, the next at
+        // 8m, quiet in between and after. Node b: a counter sampled every minute, steady, +1 at 11m, then reset to
+        // 1 at 21m (the collector restarted). Expected: firing within 5 minutes of each CRIT, silent otherwise.
+        string rules = Example("alerting/route-a-rules.yaml");
+        Assert.Equal(0, ProcessRunner.Run(DeployTools.Promtool, ["check", "rules", rules]).ExitCode);
+        string a = "{exp_labels: {severity: critical, k8s_node_name: a, network_interface_name: eth0, netdrop_dominant_category: softirq}, "
+            + "exp_annotations: {summary: 'Packet drops at CRIT level on a, interface eth0, mostly softirq'}}";
+        string b = "{exp_labels: {severity: critical, k8s_node_name: b}, exp_annotations: {summary: 'Packet drops at CRIT level on b, interface , mostly '}}";
+        string test = Path.Join(_directory, "route-a.test.yaml");
+        File.WriteAllText(test, $$"""
+            rule_files: ['{{rules}}']
+            evaluation_interval: 1m
+            tests:
+              - interval: 1m
+                input_series:
+                  - series: 'netdrop_crit_records_total{k8s_node_name="a",network_interface_name="eth0",netdrop_dominant_category="softirq"}'
+                    values: '_ 1 _ _ _ _ _ _ 2 _ _ _ _ _ _ _ _ _ _ _'
+                alert_rule_test:
+                  - {eval_time: 1m, alertname: NetDropCritRecord, exp_alerts: [{{a}}]}
+                  - {eval_time: 5m, alertname: NetDropCritRecord, exp_alerts: [{{a}}]}
+                  - {eval_time: 7m, alertname: NetDropCritRecord, exp_alerts: []}
+                  - {eval_time: 8m, alertname: NetDropCritRecord, exp_alerts: [{{a}}]}
+                  - {eval_time: 12m, alertname: NetDropCritRecord, exp_alerts: [{{a}}]}
+                  - {eval_time: 14m, alertname: NetDropCritRecord, exp_alerts: []}
+              - interval: 1m
+                input_series:
+                  - series: 'netdrop_crit_records_total{k8s_node_name="b"}'
+                    values: '5x10 6x10 1x10'
+                alert_rule_test:
+                  - {eval_time: 9m, alertname: NetDropCritRecord, exp_alerts: []}
+                  - {eval_time: 12m, alertname: NetDropCritRecord, exp_alerts: [{{b}}]}
+                  - {eval_time: 20m, alertname: NetDropCritRecord, exp_alerts: []}
+                  - {eval_time: 23m, alertname: NetDropCritRecord, exp_alerts: [{{b}}]}
+                  - {eval_time: 30m, alertname: NetDropCritRecord, exp_alerts: []}
+            """);
+
+        ProcessRunner.Result result = ProcessRunner.Run(DeployTools.Promtool, ["test", "rules", test]);
+
+        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+    }
+
+    [Fact]
+    public void RouteARule_WithIncreaseAloneMissesTheFirstCritOfASeries()
+    {
+        // The plain increase() rule promtool must reject by the same test: a series born at 1 never fires.
+        string rules = Path.Join(_directory, "increase-only.yaml");
+        File.WriteAllText(rules, """
+            groups:
+              - name: t
+                rules:
+                  - alert: NetDropCritRecord
+                    expr: increase(netdrop_crit_records_total[5m]) > 0
+            """);
+        string test = Path.Join(_directory, "increase-only.test.yaml");
+        File.WriteAllText(test, $$"""
+            rule_files: ['{{rules}}']
+            tests:
+              - interval: 1m
+                input_series:
+                  - series: 'netdrop_crit_records_total{k8s_node_name="a"}'
+                    values: '_ 1 _ _ _'
+                alert_rule_test:
+                  - {eval_time: 2m, alertname: NetDropCritRecord, exp_alerts: [{exp_labels: {k8s_node_name: a} }] }
+            """);
+
+        Assert.NotEqual(0, ProcessRunner.Run(DeployTools.Promtool, ["test", "rules", test]).ExitCode);
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private static string Example(string relative) => RepositoryRoot.Combine("k8s", relative);
-
-    /// <summary>A collector configuration: the file itself, or the <c>config:</c> of a collector chart's values.</summary>
-    private static YamlMappingNode CollectorConfig(string relative)
-    {
-        YamlMappingNode document = YamlNodes.LoadFile(Example(relative));
-        return document.Has("mode") ? document.Map("config") : document;
-    }
 }

@@ -16,7 +16,7 @@ public sealed partial class ChartTests : IDisposable
     [Fact]
     public void CiValues_CoverTheVariantsDeployMdAsksFor()
     {
-        string[] expected = ["csv-disabled-values.yaml", "default-values.yaml", "digest-values.yaml", "explicit-endpoint-values.yaml", "http-protobuf-values.yaml"];
+        string[] expected = ["csv-disabled-values.yaml", "default-values.yaml", "digest-values.yaml", "explicit-endpoint-values.yaml", "http-protobuf-values.yaml", "knobs-values.yaml"];
 
         string[] present = [.. RenderedChart.CiValuesFiles.Select(file => Path.GetFileName(file))];
         Assert.All(expected, name => Assert.Contains(name, present));
@@ -399,6 +399,12 @@ public sealed partial class ChartTests : IDisposable
     [InlineData("otlp.protocol=udp", "protocol")]
     [InlineData("config.interval=soon", "interval")]
     [InlineData("image.digest=latest", "digest")]
+    [InlineData("podSecurityContext.runAsUsr=1000", "runAsUsr")]
+    [InlineData("securityContext.capabilites.drop={ALL}", "capabilites")]
+    [InlineData("extraVolumeMount[0].name=x", "extraVolumeMount")]
+    [InlineData("comonLabels.team=net", "comonLabels")]
+    [InlineData("revisionHistoryLimit=-1", "revisionHistoryLimit")]
+    [InlineData("namespaceOverride=Not_A_Namespace", "namespaceOverride")]
     public void ValuesSchema_RejectsUnknownKeysAndBadValues(string set, string named)
     {
         ProcessRunner.Result result = DeployTools.RunHelm("template", RenderedChart.Release, RenderedChart.ChartDirectory, "--set", set);
