@@ -197,7 +197,17 @@ internal static class MonitorCommand
         session.WriteBanner();
         using IHost host = NetDropHost.Build(session, Environment.GetEnvironmentVariables());
         var sampling = (SamplingService)host.Services.GetService(typeof(SamplingService))!;
-        await host.StartAsync().ConfigureAwait(false);
+        try
+        {
+            await host.StartAsync().ConfigureAwait(false);
+        }
+        catch (InvalidOperationException ex) when (ex.InnerException is System.Net.HttpListenerException listener)
+        {
+            // The Prometheus exporter binds when the meter provider starts: a taken port is a runtime failure (exit 1),
+            // said in one sentence, so systemd's restart can try again once the port is free.
+            throw new IOException($"cannot serve /metrics on {options.PrometheusListen}: {listener.Message}", ex);
+        }
+
         await host.WaitForShutdownAsync().ConfigureAwait(false);
         return sampling.ExitCode;
     }
