@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the checkers the deployment tests run, idempotently:
 #  - systemd-analyze (Debian's systemd package) for `systemd-analyze verify` on deploy/systemd/*;
-#  - promtool and amtool (Debian's prometheus and prometheus-alertmanager) for k8s/alerting/;
+#  - promtool and amtool (Debian's prometheus and prometheus-alertmanager) for k8s/alerting/, and the Prometheus
+#    server itself, which scrapes a real agent and evaluates the shipped rules and dashboard queries;
 #  - logrotate (Debian's logrotate) for `logrotate --debug` on deploy/logrotate/netdrop.
 # The last three are unpacked into .tools/deploy-tools with dpkg-deb rather than installed: installing them
 # would also start or enable the Prometheus and Alertmanager daemons and a logrotate timer on this machine.
@@ -35,7 +36,7 @@ if ! ldconfig -p | grep -q 'libpopt\.so\.0'; then
 fi
 
 dest=.tools/deploy-tools
-if [ -x "$dest/bin/promtool" ] && [ -x "$dest/bin/amtool" ] && [ -x "$dest/bin/logrotate" ]; then
+if [ -x "$dest/bin/promtool" ] && [ -x "$dest/bin/prometheus" ] && [ -x "$dest/bin/amtool" ] && [ -x "$dest/bin/logrotate" ]; then
   exit 0
 fi
 
@@ -52,8 +53,10 @@ for deb in "$work"/*.deb; do
   dpkg-deb -x "$deb" "$work/root"
 done
 install -m 0755 "$work/root/usr/bin/promtool" "$dest/bin/promtool"
+install -m 0755 "$work/root/usr/bin/prometheus" "$dest/bin/prometheus"
 install -m 0755 "$work/root/usr/bin/amtool" "$dest/bin/amtool"
 install -m 0755 "$work/root/usr/sbin/logrotate" "$dest/bin/logrotate"
 "$dest/bin/promtool" --version 2>&1 | head -1
+"$dest/bin/prometheus" --version 2>&1 | head -1
 "$dest/bin/amtool" --version 2>&1 | head -1
 "$dest/bin/logrotate" --version 2>&1 | head -1

@@ -77,6 +77,11 @@ internal static class MonitorCommand
         Description = "Send metrics and CRIT logs over OTLP to this collector (http://host:4317). Default: off, unless OTEL_EXPORTER_OTLP_ENDPOINT is set.",
     };
 
+    private static readonly Option<string> s_prometheusListen = new("--prometheus-listen")
+    {
+        Description = "Serve the metrics for a Prometheus scrape on http://HOST:PORT/metrics (0.0.0.0:9464, 127.0.0.1:9464). Default: off.",
+    };
+
     private static readonly Argument<string> s_seedInterface = new("INTERFACE")
     {
         Description = "Seed form: interface to monitor (default eth0).",
@@ -95,7 +100,7 @@ internal static class MonitorCommand
         Arity = ArgumentArity.ZeroOrOne,
     };
 
-    private static Option[] SharedOptions => [s_config, s_threshold, s_count, s_procRoot, s_sysRoot, s_noColor, s_sysfs, s_otlpEndpoint];
+    private static Option[] SharedOptions => [s_config, s_threshold, s_count, s_procRoot, s_sysRoot, s_noColor, s_sysfs, s_otlpEndpoint, s_prometheusListen];
 
     /// <summary>The <c>monitor</c> subcommand.</summary>
     public static Command Create()
@@ -173,6 +178,7 @@ internal static class MonitorCommand
         Add(entries, ConfigKeys.ConsoleColor, result.GetValue(s_noColor) ? "never" : null, "--no-color");
         Add(entries, ConfigKeys.LinkSource, result.GetValue(s_sysfs) ? "sysfs" : null, "--sysfs-links");
         Add(entries, ConfigKeys.OtlpEndpoint, result.GetValue(s_otlpEndpoint), "--otlp-endpoint");
+        Add(entries, ConfigKeys.PrometheusListen, result.GetValue(s_prometheusListen), "--prometheus-listen");
 
         var configuration = new NetDropConfiguration();
         configuration.Apply(seedDefaults);
@@ -191,7 +197,17 @@ internal static class MonitorCommand
         session.WriteBanner();
         using IHost host = NetDropHost.Build(session, Environment.GetEnvironmentVariables());
         var sampling = (SamplingService)host.Services.GetService(typeof(SamplingService))!;
-        await host.StartAsync().ConfigureAwait(false);
+        try
+        {
+            await host.StartAsync().ConfigureAwait(false);
+        }
+        catch (InvalidOperationException ex) when (ex.InnerException is System.Net.HttpListenerException listener)
+        {
+            // The Prometheus exporter binds when the meter provider starts: a taken port is a runtime failure (exit 1),
+            // said in one sentence, so systemd's restart can try again once the port is free.
+            throw new IOException($"cannot serve /metrics on {options.PrometheusListen}: {listener.Message}", ex);
+        }
+
         await host.WaitForShutdownAsync().ConfigureAwait(false);
         return sampling.ExitCode;
     }

@@ -24,6 +24,7 @@ internal static class ConfigKeys
     public static readonly ConfigKey OtlpHeaders = new("otlp.headers", ConfigValueKind.Text, "", Secret: true);
     public static readonly ConfigKey OtlpExportInterval = new("otlp.export_interval", ConfigValueKind.Duration, "10s");
     public static readonly ConfigKey OtlpTimeout = new("otlp.timeout", ConfigValueKind.Duration, "10s");
+    public static readonly ConfigKey PrometheusListen = new("prometheus.listen", ConfigValueKind.Text, "");
     public static readonly ConfigKey EthtoolEnabled = new("ethtool.enabled", ConfigValueKind.Boolean, "true");
     public static readonly ConfigKey PerCpu = new("per_cpu", ConfigValueKind.Boolean, "false");
     public static readonly ConfigKey HeartbeatFile = new("heartbeat_file", ConfigValueKind.Text, "");
@@ -34,7 +35,7 @@ internal static class ConfigKeys
     public static readonly ConfigKey[] All =
     [
         Interfaces, Exclude, Interval, Threshold, ProcRoot, SysRoot, LinkSource, CsvPath, CsvMaxSizeMb, CsvMaxFiles,
-        ConsoleColor, OtlpEndpoint, OtlpProtocol, OtlpHeaders, OtlpExportInterval, OtlpTimeout, EthtoolEnabled,
+        ConsoleColor, OtlpEndpoint, OtlpProtocol, OtlpHeaders, OtlpExportInterval, OtlpTimeout, PrometheusListen, EthtoolEnabled,
         PerCpu, HeartbeatFile,
     ];
 

@@ -80,6 +80,7 @@ internal sealed class NetDropConfiguration
                 ExportInterval = Duration(ConfigKeys.OtlpExportInterval, 0.1, 3600),
                 Timeout = Duration(ConfigKeys.OtlpTimeout, 0.1, 600),
             },
+            PrometheusListen = ListenAddress(ConfigKeys.PrometheusListen),
             EthtoolEnabled = Boolean(ConfigKeys.EthtoolEnabled),
             PerCpu = Boolean(ConfigKeys.PerCpu),
             HeartbeatFile = Text(ConfigKeys.HeartbeatFile) is { Length: > 0 } heartbeat ? heartbeat : null,
@@ -98,6 +99,19 @@ internal sealed class NetDropConfiguration
     private string Text(ConfigKey key) => _entries[key.Path].Text;
 
     private IReadOnlyList<string> List(ConfigKey key) => _entries[key.Path].Items ?? [];
+
+    private PrometheusListenAddress? ListenAddress(ConfigKey key)
+    {
+        ConfigEntry entry = _entries[key.Path];
+        if (entry.Text.Length == 0)
+        {
+            return null;
+        }
+
+        return PrometheusListenAddress.TryParse(entry.Text, out PrometheusListenAddress? address)
+            ? address
+            : throw Invalid(entry, "must be HOST:PORT with a port from 1 to 65535 (e.g. 0.0.0.0:9464, 127.0.0.1:9464, :9464)");
+    }
 
     private string NonEmpty(ConfigKey key)
     {

@@ -46,6 +46,9 @@ internal sealed class MonitorOptions
 
     public OtlpSettings Otlp { get; set; } = new();
 
+    /// <summary>Serve the metrics on <c>/metrics</c> here for a Prometheus scrape; null (the default) serves nothing.</summary>
+    public PrometheusListenAddress? PrometheusListen { get; set; }
+
     /// <summary>Read ethtool driver statistics for ring-full counters. The default value is true.</summary>
     public bool EthtoolEnabled { get; set; } = true;
 

@@ -24,6 +24,9 @@ internal static class DeployTools
 
     public static string Promtool => Path.Join(Path.GetDirectoryName(s_deployTools.Value), "promtool");
 
+    /// <summary>The Prometheus server from the same Debian package as promtool, unpacked, never installed as a service.</summary>
+    public static string Prometheus => Path.Join(Path.GetDirectoryName(s_deployTools.Value), "prometheus");
+
     public static string Amtool => Path.Join(Path.GetDirectoryName(s_deployTools.Value), "amtool");
 
     public static string Logrotate => Path.Join(Path.GetDirectoryName(s_deployTools.Value), "logrotate");

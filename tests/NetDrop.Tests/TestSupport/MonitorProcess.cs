@@ -49,6 +49,11 @@ internal sealed class MonitorProcess : IDisposable
     public static MonitorProcess StartIn(NetworkNamespace networkNamespace, string csvPath, params string[] arguments) =>
         Launch("ip", ["netns", "exec", networkNamespace.Name, Dotnet, NetDropDll, .. arguments], csvPath, environment: null);
 
+    /// <summary>Starts <c>netdrop</c> with these arguments and extra environment variables inside <paramref name="networkNamespace"/>.</summary>
+    public static MonitorProcess StartInWithEnvironment(
+        NetworkNamespace networkNamespace, string csvPath, IDictionary<string, string> environment, params string[] arguments) =>
+        Launch("ip", ["netns", "exec", networkNamespace.Name, Dotnet, NetDropDll, .. arguments], csvPath, environment);
+
     /// <summary>Starts <c>netdrop</c> with these arguments in the test's own namespace (e.g. on loopback).</summary>
     public static MonitorProcess StartHere(string csvPath, IDictionary<string, string>? environment, params string[] arguments) =>
         Launch(Dotnet, [NetDropDll, .. arguments], csvPath, environment);
