@@ -14,9 +14,13 @@ import { parseAllDocuments } from "yaml";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+// The Prometheus Operator's kinds (PodMonitor, ServiceMonitor) come from their own package of the same project.
 function modulePath(apiVersion, kind) {
   const slash = apiVersion.indexOf("/");
-  return slash < 0 ? `v1/${kind}` : `${apiVersion}/${kind}`;
+  const within = slash < 0 ? `v1/${kind}` : `${apiVersion}/${kind}`;
+  return apiVersion.startsWith("monitoring.coreos.com/")
+    ? `@kubernetes-models/prometheus-operator/${within}`
+    : `kubernetes-models/${within}`;
 }
 
 function describe(file, doc) {
@@ -57,7 +61,7 @@ for (const entry of documents) {
   const path = modulePath(entry.doc.apiVersion, entry.doc.kind);
   let model;
   try {
-    model = (await import(`kubernetes-models/${path}`))[entry.doc.kind];
+    model = (await import(path))[entry.doc.kind];
   } catch {
     model = undefined;
   }
@@ -88,7 +92,7 @@ function append(text) {
   nextLine += text.split("\n").length;
 }
 checked.forEach((entry, index) => {
-  append(`import type { I${entry.doc.kind} as T${index} } from "kubernetes-models/${entry.path}";`);
+  append(`import type { I${entry.doc.kind} as T${index} } from "${entry.path}";`);
 });
 checked.forEach((entry, index) => {
   starts.push(nextLine);

@@ -32,6 +32,9 @@ otlp:
   headers: ""
   export_interval: {{ .Values.otlp.exportInterval }}
   timeout: {{ .Values.otlp.timeout }}
+prometheus:
+  # Set by NETDROP_PROMETHEUS_LISTEN in the DaemonSet when prometheus.enabled: it needs the node's IP.
+  listen: ""
 ethtool:
   enabled: {{ .Values.config.ethtool.enabled }}
 per_cpu: {{ .Values.config.perCpu }}

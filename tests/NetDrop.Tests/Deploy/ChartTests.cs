@@ -41,8 +41,10 @@ public sealed partial class ChartTests : IDisposable
 
         ProcessRunner.Result result = DeployTools.Validate(manifests);
 
+        // Every rendered object went through a schema: the four of every install, plus the optional ones.
         Assert.True(result.ExitCode == 0, result.Output + result.Error);
-        Assert.Contains("4 documents, 0 problems", result.Output, StringComparison.Ordinal);
+        Assert.True(chart.Documents.Count >= 4, $"only {chart.Documents.Count} documents rendered");
+        Assert.Contains($"{chart.Documents.Count} documents, 0 problems", result.Output, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -296,7 +298,7 @@ public sealed partial class ChartTests : IDisposable
         // $(HOST_IP) expanded as the kubelet would. The agent exits 2 on any key or value it does not accept.
         RenderedChart chart = RenderedChart.RenderWithValuesFile(CiPath(valuesFile));
         string config = Path.Join(_directory, "netdrop.yaml");
-        File.WriteAllText(config, chart.Single("ConfigMap").Map("data").Str("netdrop.yaml"));
+        File.WriteAllText(config, chart.AgentConfigMap.Map("data").Str("netdrop.yaml"));
         var environment = chart.AgentEnv.Maps()
             .Where(variable => variable.Str("name").StartsWith("NETDROP_", StringComparison.Ordinal) && variable.Has("value"))
             .ToDictionary(variable => variable.Str("name"), variable => variable.Str("value").Replace("$(HOST_IP)", "10.0.0.7", StringComparison.Ordinal));

@@ -24,7 +24,7 @@ public sealed class PodPrivilegesTests : IDisposable
 
         RenderedChart chart = RenderedChart.Render();
         string config = Path.Join(_directory, "netdrop.yaml");
-        File.WriteAllText(config, chart.Single("ConfigMap").Map("data").Str("netdrop.yaml"));
+        File.WriteAllText(config, chart.AgentConfigMap.Map("data").Str("netdrop.yaml"));
         string csv = Path.Join(logs, Path.GetFileName(chart.AgentConfig.Map("csv").Str("path")));
         string heartbeat = Path.Join(tmp, Path.GetFileName(chart.AgentConfig.Str("heartbeat_file")));
         // Only the mount points differ from the pod: /host/proc is this host's /proc, and so on.

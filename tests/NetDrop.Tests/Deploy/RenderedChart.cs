@@ -35,7 +35,10 @@ internal sealed class RenderedChart
     public YamlSequenceNode AgentEnv => Agent.Seq("env");
 
     /// <summary>The netdrop.yaml the ConfigMap carries, parsed.</summary>
-    public YamlMappingNode AgentConfig => YamlNodes.LoadMapping(Single("ConfigMap").Map("data").Str("netdrop.yaml"));
+    public YamlMappingNode AgentConfig => YamlNodes.LoadMapping(AgentConfigMap.Map("data").Str("netdrop.yaml"));
+
+    /// <summary>The ConfigMap that carries netdrop.yaml (the Grafana dashboard, when enabled, is another).</summary>
+    public YamlMappingNode AgentConfigMap => Assert.Single(OfKind("ConfigMap"), map => map.Map("data").Has("netdrop.yaml"));
 
     /// <summary>Renders the chart in the repository; <paramref name="arguments"/> are extra helm flags (-f, --set).</summary>
     public static RenderedChart Render(params string[] arguments) => RenderChart(ChartDirectory, arguments);

@@ -11,7 +11,7 @@ namespace NetDrop.Tests.Prometheus;
 /// <summary>
 /// A real Prometheus (Debian's, unpacked by eng/install-deploy-tools.sh) scrapes a real agent's
 /// <c>--prometheus-listen</c> endpoint, both inside a namespace the test owns, and evaluates the repository's own alert
-/// rules (k8s/alerting/prometheus-rules.yaml) and every query of the Grafana dashboard (deploy/grafana). Drops are
+/// rules (k8s/alerting/prometheus-rules.yaml) and every query of the Grafana dashboard (helm/netdrop/dashboards). Drops are
 /// induced on the namespace's loopback (UDP to unread sockets), so nothing outside the namespace sees any traffic.
 /// </summary>
 [Trait("Category", "Namespace")]
@@ -44,15 +44,16 @@ public sealed partial class PrometheusScrapeTests(ITestOutputHelper output) : ID
         WaitFor(() => Scalar("count_over_time(netdrop_crit_intervals_total[1m])") >= 5, "five scrapes of netdrop_crit_intervals_total (is it born at 0?)");
         Assert.Empty(Vector("ALERTS{alertname=\"NetDropCritInterval\"}"));
 
-        UdpFloodResult flood = DropInducers.FloodUnreadUdpSockets(_namespace);
-        Assert.True(flood.Refused >= 100, $"the flood must make a CRIT interval (threshold 100): {flood}");
+        DropWitness flood = DropInducers.FloodUnreadUdpSockets(_namespace);
+        long refused = flood["udp_rcvbuf"];
+        Assert.True(refused >= 100, $"the flood must make a CRIT interval (threshold 100): {flood}");
         agent.WaitForRows(agent.CompletedRows() + 2, s_timeout);
 
         WaitFor(() => Vector("ALERTS{alertname=\"NetDropCritInterval\",alertstate=\"firing\"}").Count > 0, "NetDropCritInterval firing after the first CRIT");
 
         // Every category Prometheus holds equals the CSV's column sum (softirq is host-wide and may move on its own).
         Dictionary<string, long> csvSums = ColumnSums(agent.ReadCsvText());
-        Assert.Equal(flood.Refused, csvSums["udp_rcvbuf"]);
+        Assert.Equal(refused, csvSums["udp_rcvbuf"]);
         foreach ((string category, long sum) in csvSums.Where(pair => pair.Key is not ("softirq" or "softnet_squeeze")))
         {
             WaitFor(() => Scalar($"sum(netdrop_packet_dropped_total{{netdrop_category=\"{category}\"}}) or sum(netdrop_pressure_total{{netdrop_category=\"{category}\"}})") == sum,
@@ -83,7 +84,7 @@ public sealed partial class PrometheusScrapeTests(ITestOutputHelper output) : ID
     /// <summary>Every target expression of the dashboard, with Grafana's variables given the values a user would see.</summary>
     internal static List<string> DashboardQueries()
     {
-        using JsonDocument dashboard = JsonDocument.Parse(File.ReadAllText(RepositoryRoot.Combine("deploy", "grafana", "netdrop-dashboard.json")));
+        using JsonDocument dashboard = JsonDocument.Parse(File.ReadAllText(RepositoryRoot.Combine("helm", "netdrop", "dashboards", "netdrop-dashboard.json")));
         var queries = new List<string>();
         foreach (JsonElement panel in dashboard.RootElement.GetProperty("panels").EnumerateArray())
         {
