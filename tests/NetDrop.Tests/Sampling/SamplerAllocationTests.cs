@@ -101,12 +101,12 @@ public sealed class SamplerAllocationTests
     /// <item>Time is a <see cref="FakeTimeProvider"/> that moves one 5 s interval per sample, as the agent's clock does,
     /// so whatever the sources do with time (the resilience pipelines' circuit-breaker windows) happens on the same
     /// sample every run, however slow the host.</item>
-    /// <item>A round in which this thread compiled code is warm-up, not measurement, and runs again. Tier-1 code is
-    /// compiled in the background; when it is installed, its calls to P/Invoke stubs the tier-0 code never needed make
-    /// this thread JIT those stubs (IL_STUB_PInvoke for close, SetLastSystemError, GetLastSystemError), and that
-    /// allocates 32 bytes here. On a busy machine the background compiler is starved, so that happened whenever it
-    /// got to run — inside the measured round one run in three, however long the warm-up lasted. Native AOT, what
-    /// ships, has no JIT.</item>
+    /// <item>A round in which this thread compiled code is warm-up, not measurement, and runs again. Measured under
+    /// load: the stray 32 bytes came exactly in the samples where this thread JIT-compiled one to three
+    /// <c>IL_STUB_PInvoke</c> stubs (signatures <c>int(int)</c>, <c>void(int)</c>, <c>int()</c>: the file reads'
+    /// close and errno calls), late, once the background compiler had installed tier-1 code; a busy machine starves
+    /// that compiler, so it landed inside the measured round one run in three however long the warm-up lasted.
+    /// Native AOT, what ships, has no JIT.</item>
     /// <item>A round in which an interface appeared or vanished runs again: those events are rare and allowed to
     /// allocate their message.</item>
     /// </list>
