@@ -38,7 +38,7 @@ internal static class SourceFactory
         [
             .. sources.OfType<ISampleSource>().Select(source => new SourceRunner(
                 source,
-                SourcePipelines.Create(source.Description, options.Interval, time, health.Say))),
+                SourcePipelines.Create(source.Description, time, health.Say))),
         ];
         return new Sampler(links, runners, health, time, socket, ringFull);
     }

@@ -1,6 +1,5 @@
 using NetDrop.Kernel;
 using Polly;
-using Polly.CircuitBreaker;
 using Polly.Retry;
 
 namespace NetDrop.Resilience;
@@ -8,7 +7,8 @@ namespace NetDrop.Resilience;
 /// <summary>
 /// The resilience of one kernel source: an immediate retry for transient errnos (EINTR, EAGAIN, and ENOBUFS, which
 /// means "restart the netlink dump"), and a circuit breaker that stops touching a source that keeps failing (an
-/// EACCES on a hardened host, a netlink socket seccomp forbids), says so once, and probes it again later.
+/// EACCES on a hardened host, a netlink socket seccomp forbids), says so once, and probes it again later
+/// (<see cref="ConsecutiveFailureBreaker"/>).
 /// </summary>
 /// <remarks>
 /// Deliberately not around the sampling loop (Polly's "retry for periodic execution" anti-pattern: the next tick is
@@ -22,7 +22,7 @@ internal static class SourcePipelines
     /// <summary>Failed reads in a row that open the circuit.</summary>
     public const int FailuresToBreak = 3;
 
-    public static ResiliencePipeline Create(string source, TimeSpan interval, TimeProvider time, Action<string> report) =>
+    public static ResiliencePipeline Create(string source, TimeProvider time, Action<string> report) =>
         new ResiliencePipelineBuilder { TimeProvider = time, Name = "netdrop.source." + source }
             .AddRetry(new RetryStrategyOptions
             {
@@ -31,25 +31,11 @@ internal static class SourcePipelines
                 Delay = TimeSpan.Zero,
                 BackoffType = DelayBackoffType.Constant,
             })
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<KernelSourceException>(),
-                FailureRatio = 1.0,
-                MinimumThroughput = FailuresToBreak,
-
-                // Long enough to hold FailuresToBreak samples at any interval.
-                SamplingDuration = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, interval.Ticks * (FailuresToBreak + 2))),
-                BreakDuration = BreakDuration,
-                OnOpened = args =>
-                {
-                    report($"source {source} failed {FailuresToBreak} samples in a row; not reading it for {args.BreakDuration.TotalSeconds:0} s, then trying once more");
-                    return default;
-                },
-                OnClosed = _ =>
-                {
-                    report($"source {source} is readable again; reading it every sample");
-                    return default;
-                },
-            })
+            .AddStrategy(context => new ConsecutiveFailureBreaker(
+                FailuresToBreak,
+                BreakDuration,
+                context.TimeProvider,
+                opened: breakDuration => report($"source {source} failed {FailuresToBreak} samples in a row; not reading it for {breakDuration.TotalSeconds:0} s, then trying once more"),
+                closed: () => report($"source {source} is readable again; reading it every sample")))
             .Build();
 }

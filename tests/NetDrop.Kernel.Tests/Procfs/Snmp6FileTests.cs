@@ -5,12 +5,14 @@ namespace NetDrop.Kernel.Tests.Procfs;
 
 public class Snmp6FileTests
 {
+    // The real file's format, at lines whose value no other line of the capture has (70 of its 90 lines are 0, so
+    // a row of 0 could not tell the right line from a neighbour). SentinelFixtureTests maps every line, UDP drops included.
     [Theory]
-    [InlineData("Udp6RcvbufErrors")]
-    [InlineData("Udp6SndbufErrors")]
-    [InlineData("Udp6InDatagrams")]
-    [InlineData("Ip6InReceives")]
-    public void Parse_CapturedSnmp6_MatchesNaiveReading(string name)
+    [InlineData("Ip6InOctets", 128)]
+    [InlineData("Ip6OutOctets", 880)]
+    [InlineData("Ip6OutMcastOctets", 672)]
+    [InlineData("Icmp6OutMsgs", 9)]
+    public void Parse_CapturedSnmp6_ReadsTheNamedLine(string name, ulong expected)
     {
         string path = Fixtures.KernelFile(Fixtures.CapturedKernel, "proc/net/snmp6");
         var file = new Snmp6File(path);
@@ -19,6 +21,7 @@ public class Snmp6FileTests
         Assert.True(file.TryRead(out _));
 
         Assert.True(file.TryGetValue(handle, out ulong value));
+        Assert.Equal(expected, value);
         Assert.Equal(ProcNetOracle.Snmp6Value(path, name), value);
     }
 

@@ -44,9 +44,9 @@ public sealed partial class CommandLineTests : IDisposable
 
     [Theory]
     [InlineData(new[] { "lo", "abc" }, "INTERVAL 'abc'")]
-    [InlineData(new[] { "lo", "-3" }, "")]
+    [InlineData(new[] { "lo", "-3" }, "INTERVAL '-3' must be a duration from 0.01s to 3600s")]
     [InlineData(new[] { "monitor", "--interval", "0" }, "--interval '0'")]
-    [InlineData(new[] { "monitor", "--threshold", "-5" }, "")]
+    [InlineData(new[] { "monitor", "--threshold", "-5" }, "--threshold '-5' must be a whole number of 1 or more")]
     [InlineData(new[] { "monitor", "--threshold", "many" }, "--threshold 'many'")]
     [InlineData(new[] { "no-such-if0", "5", "/tmp/netdrop-never.csv" }, "interface 'no-such-if0' not found")]
     [InlineData(new[] { "monitor", "-i", "lo", "--csv", "/proc/netdrop.csv" }, "cannot write the CSV log '/proc/netdrop.csv'")]

@@ -270,9 +270,8 @@ public class DeltaEngineTests
                 .Softnet((0, 4, 1000)).Host(HostCounter.TcpRcvCollapsed, 1000).Host(HostCounter.TcpPruneCalled, 1000)
                 .Host(HostCounter.UdpSndbufErrors, 5).Host(HostCounter.TcpBacklogDrop, 6));
 
-        ulong expected = DropCategories.All.Where(category => category.IsDrop).Aggregate(0UL, (sum, category) => sum + report[category]);
+        // nic_rx 1 + nic_tx 2 + nic_missed 3 + softirq 4 + udp_sndbuf 5 + tcp_backlog 6; not the 3000 of pressure.
         Assert.Equal(21UL, report.TotalDrops);
-        Assert.Equal(expected, report.TotalDrops);
     }
 
     private IntervalReport Compute(SampleBuilder previous, SampleBuilder current) => Compute(previous.Build(), current.Build());

@@ -72,7 +72,7 @@ public class SourceRunnerTests
     private SourceRunner Runner(ISampleSource source, out SourceHealth health)
     {
         health = new SourceHealth(_messages.Add);
-        return new SourceRunner(source, SourcePipelines.Create(source.Description, TimeSpan.FromSeconds(5), _time, health.Say));
+        return new SourceRunner(source, SourcePipelines.Create(source.Description, _time, health.Say));
     }
 
     /// <summary>Fails with the given errnos in turn, then reads successfully.</summary>
