@@ -6,6 +6,7 @@ using NetDrop.Configuration;
 using NetDrop.Monitoring;
 using NetDrop.Telemetry;
 using OpenTelemetry;
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -39,23 +40,28 @@ internal static class NetDropHost
         builder.Services.AddSystemd();
         builder.Logging.ClearProviders();
 
+        var operational = new OperationalLog(Console.Error);
+        builder.Services.AddSingleton(operational);
         bool exportEnabled = IsExportEnabled(session.Options.Otlp, environment);
         if (exportEnabled)
         {
-            AddTelemetry(builder);
+            AddTelemetry(builder, session, environment["OTEL_RESOURCE_ATTRIBUTES"] as string);
         }
 
         IHost host = builder.Build();
         if (exportEnabled)
         {
+            ILogger logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NetDrop");
+            operational.Attach(logger);
+            session.Health.Observer = operational.Source;
             session.AddSink(new NetDropMetrics(
                 host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
                 session.Registry,
                 session.Options.PerCpu,
                 () => session.LastSampleSeconds,
-                () => session.Health.FailureCount));
+                session.Health.FailureCountOf));
             session.AddSink(new CritEventLogger(
-                host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NetDrop"),
+                logger,
                 new TuningAdvice(session.Options.ProcRoot, session.Options.SysRoot),
                 session.Options.Threshold,
                 TimeProvider.System));
@@ -70,8 +76,13 @@ internal static class NetDropHost
         !string.IsNullOrEmpty(environment["OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"] as string) ||
         !string.IsNullOrEmpty(environment["OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"] as string);
 
-    private static void AddTelemetry(HostApplicationBuilder builder)
+    // Why not UseOtlpExporter(): NetDrop builds both exporters itself, the log one behind a processor that keeps CRIT
+    // records across a collector outage, the metric one behind a reader that says when export fails or recovers.
+    // OtlpExporterSettings reads the OTEL_EXPORTER_OTLP_* keys as UseOtlpExporter would.
+    private static void AddTelemetry(HostApplicationBuilder builder, MonitorSession session, string? resourceAttributes)
     {
+        IConfiguration configuration = builder.Configuration;
+        string instanceId = ServiceInstanceId.Create(resourceAttributes, "/etc/machine-id", Environment.MachineName, session.Options.Interfaces);
         builder.Logging.AddOpenTelemetry(options =>
         {
             options.IncludeFormattedMessage = true;
@@ -84,13 +95,48 @@ internal static class NetDropHost
             // Later detectors win: OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME (a pod's k8s.* and service.instance.id
             // from the downward API) must override what NetDrop fills in itself, so they are applied last.
             .ConfigureResource(resource => resource
-                .AddService(NetDropSemanticConventions.ServiceName, serviceVersion: VersionInfo.Version)
-                .AddAttributes([new("host.name", Environment.MachineName)])
+                .AddService(NetDropSemanticConventions.ServiceName, serviceVersion: VersionInfo.Version, autoGenerateServiceInstanceId: false)
+                .AddAttributes([
+                    new("host.name", Environment.MachineName),
+                    new(NetDropSemanticConventions.ResourceServiceInstanceId, instanceId)])
                 .AddEnvironmentVariableDetector())
-            .WithMetrics(metrics => metrics.AddMeter(NetDropSemanticConventions.MeterName))
-            .WithLogging()
-            .UseOtlpExporter();
+            .WithMetrics(metrics => metrics
+                .AddMeter(NetDropSemanticConventions.MeterName)
+                .AddReader(services => CreateMetricReader(configuration, services.GetRequiredService<OperationalLog>())))
+            .WithLogging(logging => logging
+                .AddProcessor(services => CreateLogProcessor(configuration, services.GetRequiredService<OperationalLog>())));
     }
+
+    private static RetainingLogRecordProcessor CreateLogProcessor(IConfiguration configuration, OperationalLog operational)
+    {
+        OtlpExporterOptions options = OtlpExporterSettings.For(configuration, OtlpExporterSettings.Logs);
+        var health = new ExportHealth(operational, OtlpExporterSettings.Logs, options.Endpoint, TimeProvider.System);
+        return new RetainingLogRecordProcessor(new OtlpLogExporter(options), health, operational);
+    }
+
+    private static ObservedMetricReader CreateMetricReader(IConfiguration configuration, OperationalLog operational)
+    {
+        OtlpExporterOptions options = OtlpExporterSettings.For(configuration, OtlpExporterSettings.Metrics);
+        var health = new ExportHealth(operational, OtlpExporterSettings.Metrics, options.Endpoint, TimeProvider.System);
+        var reader = new ObservedMetricReader(
+            new OtlpMetricExporter(options),
+            health,
+            Milliseconds(configuration["OTEL_METRIC_EXPORT_INTERVAL"], 60_000),
+            Milliseconds(configuration["OTEL_METRIC_EXPORT_TIMEOUT"], 30_000));
+        if (Enum.TryParse(configuration["OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE"], ignoreCase: true, out MetricReaderTemporalityPreference temporality))
+        {
+            reader.TemporalityPreference = temporality;
+        }
+
+        return reader;
+    }
+
+    // The configuration layer has checked these (and fills OTEL_METRIC_EXPORT_INTERVAL from otlp.export_interval);
+    // the spec's defaults stand for anything else.
+    private static int Milliseconds(string? value, int fallback) =>
+        int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int milliseconds) && milliseconds > 0
+            ? milliseconds
+            : fallback;
 
     // The OTLP exporter reads its settings from configuration under the standard environment-variable names.
     private static Dictionary<string, string?> OtlpEnvironment(OtlpSettings otlp)
