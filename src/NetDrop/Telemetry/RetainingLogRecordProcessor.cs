@@ -21,7 +21,7 @@ namespace NetDrop.Telemetry;
 /// </para>
 /// <para>
 /// The bound: <see cref="Capacity"/> records (1000 by default: 83 minutes of CRIT intervals at the default 5 s, 10
-/// minutes at 0.6 s; about 3 KB each, so ~3 MB at most). When it is full the oldest record is dropped, counted, and
+/// minutes at 0.6 s; a CRIT record is ~3 KB with its copied strings, so ~3 MB, plus one batch in flight). When it is full the oldest record is dropped, counted, and
 /// said once per outage (event <see cref="LogEventIds.ExportRecordsDropped"/>, on stderr and, once delivered, over
 /// OTLP with the count).
 /// </para>
@@ -226,13 +226,17 @@ internal sealed class RetainingLogRecordProcessor : BaseExportProcessor<LogRecor
         }
 
         bool delivered = result == ExportResult.Success;
+
+        // Before the records are released, so a flush that sees them delivered also sees the event said. Outside the
+        // lock: the health event is a log record itself and comes back through OnExport.
+        _health.Report(delivered);
         bool sayDropped = false;
         lock (_gate)
         {
             _inFlight = 0;
             if (!delivered)
             {
-                // Back to the front, ahead of what arrived meanwhile, so order is kept.
+                // Back to the front, ahead of what arrived meanwhile, so order is kept; then the oldest go if over.
                 LogRecord[] newer = [.. _pending];
                 _pending.Clear();
                 for (int i = 0; i < count; i++)
@@ -256,8 +260,6 @@ internal sealed class RetainingLogRecordProcessor : BaseExportProcessor<LogRecor
             Monitor.PulseAll(_gate);
         }
 
-        // Outside the lock: the health and drop events are log records themselves and come back through OnExport.
-        _health.Report(delivered);
         if (sayDropped)
         {
             _log.Write(LogLevel.Warning, LogEventIds.ExportRecordsDropped,
@@ -287,10 +289,11 @@ internal sealed class RetainingLogRecordProcessor : BaseExportProcessor<LogRecor
         }
     }
 
-    // Called under _gate. The in-flight batch counts against the bound too.
+    // Called under _gate. A batch in flight is not counted (its records are older than everything queued): it is
+    // trimmed, oldest first, if it fails and comes back, so memory holds at most Capacity plus one batch meanwhile.
     private void TrimToCapacity()
     {
-        while (_pending.Count + _inFlight > Capacity && _pending.Count > 0)
+        while (_pending.Count > Capacity)
         {
             _pending.Dequeue();
             _droppedInOutage++;
