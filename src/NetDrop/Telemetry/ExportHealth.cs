@@ -23,7 +23,7 @@ internal sealed class ExportHealth
     {
         _log = log;
         _signal = signal;
-        _endpoint = endpoint.GetLeftPart(UriPartial.Path); // never the user-info or a query string
+        _endpoint = endpoint.Scheme + "://" + endpoint.Authority + endpoint.AbsolutePath; // never user-info or a query
         _time = time;
     }
 
