@@ -66,7 +66,6 @@ internal static class NetDropSemanticConventions
     public const string AttributeFailedAttempts = "netdrop.export.failed_attempts";
     public const string AttributeDroppedRecords = "netdrop.export.dropped_records";
     public const string AttributeRetentionCapacity = "netdrop.export.retention_capacity";
-    public const string AttributeErrno = "netdrop.source.errno";
 
     /// <summary>Resource attribute (semantic conventions): see <see cref="ServiceInstanceId"/>.</summary>
     public const string ResourceServiceInstanceId = "service.instance.id";

@@ -43,6 +43,7 @@ internal sealed class RetainingLogRecordProcessor : BaseExportProcessor<LogRecor
     private readonly object _gate = new();
     private readonly Queue<LogRecord> _pending = new();
     private readonly AutoResetEvent _wake = new(false);
+    private readonly AutoResetEvent _flush = new(false);
     private readonly ManualResetEvent _stop = new(false);
     private readonly ExportHealth _health;
     private readonly OperationalLog _log;
@@ -111,6 +112,7 @@ internal sealed class RetainingLogRecordProcessor : BaseExportProcessor<LogRecor
         {
             long attemptsBefore = _attempts;
             _wake.Set();
+            _flush.Set();
             while (_pending.Count + _inFlight > 0 && !(_attempts > attemptsBefore && _lastAttemptFailed))
             {
                 int remaining = Remaining(timeoutMilliseconds, started);
@@ -147,6 +149,7 @@ internal sealed class RetainingLogRecordProcessor : BaseExportProcessor<LogRecor
             _stop.Set();
             _thread.Join(TimeSpan.FromSeconds(1));
             _wake.Dispose();
+            _flush.Dispose();
             _stop.Dispose();
         }
 
@@ -161,6 +164,7 @@ internal sealed class RetainingLogRecordProcessor : BaseExportProcessor<LogRecor
     private void Run()
     {
         WaitHandle[] idle = [_stop, _wake];
+        WaitHandle[] backingOff = [_stop, _flush];
         TimeSpan backoff = TimeSpan.Zero;
         bool stopping = false;
         LogRecord[] batch = new LogRecord[MaxBatchSize];
@@ -168,10 +172,10 @@ internal sealed class RetainingLogRecordProcessor : BaseExportProcessor<LogRecor
         {
             if (!stopping)
             {
-                // While failing only the stop (or a flush, which sets _wake) cuts the wait short: new records queue.
+                // While failing only a stop or a flush cuts the wait short: new records just queue.
                 int signalled = backoff == TimeSpan.Zero
                     ? WaitHandle.WaitAny(idle)
-                    : WaitHandle.WaitAny(idle, backoff);
+                    : WaitHandle.WaitAny(backingOff, backoff);
                 stopping = signalled == 0;
             }
 

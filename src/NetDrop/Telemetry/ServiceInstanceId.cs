@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace NetDrop.Telemetry;
@@ -12,7 +11,8 @@ namespace NetDrop.Telemetry;
 /// as the source of this value if stability is desirable. In that case, the ID SHOULD be used as source of a UUID
 /// Version 5 and SHOULD use the following UUID as the namespace: 4d63009a-8d0f-11ee-aad7-4c796ed8e320", and the source
 /// itself is treated as confidential (hence a hash, not the machine id). The inherent id is, first found:
-/// <c>k8s.node.name</c> from <c>OTEL_RESOURCE_ATTRIBUTES</c> (one DaemonSet pod per node), the host's
+/// <c>k8s.node.name</c> from <c>OTEL_RESOURCE_ATTRIBUTES</c> (one DaemonSet pod per node; with <c>k8s.namespace.name</c>
+/// and <c>k8s.daemonset.name</c> when given, so two releases on one node differ), the host's
 /// <c>/etc/machine-id</c> (a plain host), or the host name. The interfaces asked for are part of the name, so the
 /// per-interface units (<c>netdrop@eth0</c>, <c>netdrop@eth1</c>) on one host are distinct instances.
 /// An explicit <c>service.instance.id</c> in <c>OTEL_RESOURCE_ATTRIBUTES</c> still wins (the resource detector for
@@ -25,7 +25,8 @@ internal static class ServiceInstanceId
 
     public static string Create(string? resourceAttributes, string machineIdPath, string hostName, IReadOnlyList<string> interfaces)
     {
-        string identity = NodeName(resourceAttributes) is string node ? "k8s.node.name=" + node
+        Dictionary<string, string> attributes = Parse(resourceAttributes);
+        string identity = attributes.TryGetValue("k8s.node.name", out string? node) ? Kubernetes(node, attributes)
             : MachineId(machineIdPath) is string machineId ? "machine-id=" + machineId
             : "host.name=" + hostName;
         string name = interfaces.Count == 0 ? identity : identity + "\ninterfaces=" + string.Join(',', interfaces);
@@ -39,28 +40,42 @@ internal static class ServiceInstanceId
         byte[] input = new byte[16 + nameBytes.Length];
         namespaceId.TryWriteBytes(input, bigEndian: true, out _);
         nameBytes.CopyTo(input, 16);
-#pragma warning disable CA5350 // Not for security: RFC 9562 defines version 5 as SHA-1, and the convention asks for v5.
-        byte[] hash = SHA1.HashData(input);
-#pragma warning restore CA5350
+        byte[] hash = Sha1.Hash(input); // not OpenSSL's: see Sha1
         hash[6] = (byte)((hash[6] & 0x0F) | 0x50); // version 5
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80); // variant 10xx
         return new Guid(hash.AsSpan(0, 16), bigEndian: true);
     }
 
-    // OTEL_RESOURCE_ATTRIBUTES is key=value pairs separated by commas, values percent-encoded.
-    private static string? NodeName(string? resourceAttributes)
+    // One DaemonSet pod per node, but two releases of the chart (two namespaces or names) on one node are two instances.
+    private static string Kubernetes(string node, Dictionary<string, string> attributes)
     {
-        foreach (string pair in (resourceAttributes ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+        string identity = "k8s.node.name=" + node;
+        foreach (string key in (ReadOnlySpan<string>)["k8s.namespace.name", "k8s.daemonset.name"])
         {
-            int equals = pair.IndexOf('=', StringComparison.Ordinal);
-            if (equals > 0 && pair.AsSpan(0, equals).Trim().SequenceEqual("k8s.node.name"))
+            if (attributes.TryGetValue(key, out string? value))
             {
-                string value = Uri.UnescapeDataString(pair[(equals + 1)..].Trim());
-                return value.Length > 0 ? value : null;
+                identity += "\n" + key + "=" + value;
             }
         }
 
-        return null;
+        return identity;
+    }
+
+    // OTEL_RESOURCE_ATTRIBUTES is key=value pairs separated by commas, values percent-encoded.
+    private static Dictionary<string, string> Parse(string? resourceAttributes)
+    {
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string pair in (resourceAttributes ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int equals = pair.IndexOf('=', StringComparison.Ordinal);
+            string value = equals > 0 ? Uri.UnescapeDataString(pair[(equals + 1)..].Trim()) : "";
+            if (value.Length > 0)
+            {
+                attributes[pair[..equals].Trim()] = value;
+            }
+        }
+
+        return attributes;
     }
 
     // machine-id(5): "a single newline-terminated, hexadecimal, 32-character, lowercase ID"; empty in some images.

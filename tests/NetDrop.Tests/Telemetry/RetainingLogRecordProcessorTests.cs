@@ -71,6 +71,30 @@ public sealed class RetainingLogRecordProcessorTests : IDisposable
     }
 
     [Fact]
+    public void Export_RecordsArriveWhileBackingOff_NoExtraAttempts()
+    {
+        var operational = new OperationalLog(TextWriter.Null);
+        var health = new ExportHealth(operational, "logs", new Uri("http://127.0.0.1:4317"), TimeProvider.System);
+        using var exporter = new SwitchableLogExporter { Down = true };
+        using var processor = new RetainingLogRecordProcessor(exporter, health, operational, capacity: 100,
+            initialBackoff: TimeSpan.FromHours(1), maxBackoff: TimeSpan.FromHours(1));
+        using ILoggerFactory factory = LoggerFactory.Create(logging => logging.AddOpenTelemetry(options => options.AddProcessor(processor)));
+        ILogger logger = factory.CreateLogger("NetDrop");
+
+        logger.Log(LogLevel.Error, LogEventIds.Crit, new LogAttributes("CRIT 1"), null, static (s, _) => s.Body);
+        Assert.True(SpinWait.SpinUntil(() => exporter.FailedExports >= 1, TimeSpan.FromSeconds(20)), "no first attempt");
+        for (int i = 2; i <= 11; i++)
+        {
+            logger.Log(LogLevel.Error, LogEventIds.Crit, new LogAttributes($"CRIT {i}"), null, static (s, _) => s.Body);
+        }
+
+        // Ten records into a failing export made no attempt of their own; the flush made one.
+        Assert.False(processor.ForceFlush(FlushMilliseconds));
+        Assert.Equal(2, exporter.FailedExports);
+        Assert.Equal(11, processor.PendingCount);
+    }
+
+    [Fact]
     public async Task Log_CollectorHangs_LoggingThreadDoesNotWait()
     {
         _exporter.Hang();

@@ -27,6 +27,17 @@ public sealed class ServiceInstanceIdTests : IDisposable
     }
 
     [Fact]
+    public void Create_TwoReleasesOnOneNode_DifferentIds()
+    {
+        string chart = "k8s.node.name=node-a,k8s.pod.name=p,k8s.namespace.name=netdrop,k8s.daemonset.name=netdrop";
+        string other = "k8s.node.name=node-a,k8s.pod.name=q,k8s.namespace.name=staging,k8s.daemonset.name=netdrop";
+
+        string id = ServiceInstanceId.Create(chart, "/nonexistent", "p", []);
+        Assert.Equal(ServiceInstanceId.Version5(ServiceInstanceId.OpenTelemetryNamespace, "k8s.node.name=node-a\nk8s.namespace.name=netdrop\nk8s.daemonset.name=netdrop").ToString(), id);
+        Assert.NotEqual(id, ServiceInstanceId.Create(other, "/nonexistent", "q", []));
+    }
+
+    [Fact]
     public void Create_PlainHost_MachineIdThenHostName_InterfacesTellUnitsApart()
     {
         string machineId = WriteMachineId("0123456789abcdef0123456789abcdef\n");

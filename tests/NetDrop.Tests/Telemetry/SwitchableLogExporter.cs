@@ -15,7 +15,9 @@ internal sealed class SwitchableLogExporter : BaseExporter<LogRecord>
 
     public volatile bool Down;
 
-    public int FailedExports { get; private set; }
+    private int _failedExports;
+
+    public int FailedExports => Volatile.Read(ref _failedExports);
 
     public IReadOnlyList<string> Delivered
     {
@@ -42,7 +44,7 @@ internal sealed class SwitchableLogExporter : BaseExporter<LogRecord>
         _released.Wait(TimeSpan.FromSeconds(30));
         if (Down)
         {
-            FailedExports++;
+            Interlocked.Increment(ref _failedExports);
             return ExportResult.Failure;
         }
 
