@@ -81,6 +81,7 @@ for _ in range(200):                                          # bounded in count
     sender.sendto(b"x" * 64, receiver.getsockname())
 PY
     now=$(rss); [ "$now" -gt "$RSS_MAX" ] && RSS_MAX=$now
+    echo "$((SECONDS - started)) $now" >>"$TMP/rss.txt"
     sleep "$CRIT_EVERY"
 done
 CRIT_DURING=$(crit_rows)
@@ -164,6 +165,7 @@ collector outage: ${OUTAGE_SECONDS} s, interval ${INTERVAL} s, threshold 1
   'export of logs ... recovered' lines          $RECOVERED_LINES
   retention-overflow lines                      $DROPPED_LINES
   agent RSS                                     ${RSS_START} KiB at start, ${RSS_MAX} KiB at most during the outage
+  agent RSS by minute of the outage (KiB)       $(awk '{ m = int($1 / 60); if (!(m in v)) { v[m] = $2; o[++n] = m } } END { for (i = 1; i <= n; i++) printf "%s ", v[o[i]] }' "$TMP/rss.txt")
   agent exit code after SIGTERM                 $AGENT_EXIT
 EOF
 [ "$IN_ORDER" = yes ] && [ "$CRIT_ALL" -eq "$DELIVERED_ALL" ] && [ "$CRIT_DURING" -gt 0 ] && [ "$FAILING_LINES" -eq 1 ] \
