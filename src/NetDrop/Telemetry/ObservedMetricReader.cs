@@ -11,7 +11,8 @@ namespace NetDrop.Telemetry;
 /// <remarks>
 /// NOTE: observing the result by wrapping the exporter instead would lose the resource: the reader hands its provider
 /// (where the exporter reads <c>service.name</c> and the rest) to the exporter it holds through an internal setter.
-/// Metrics need no retention: counters are cumulative, so the first export after an outage carries everything.
+/// Metrics need no retention with cumulative temporality (the default): the first export after an outage carries the
+/// totals. With delta temporality the deltas of a failed export are lost, as with the SDK's own reader.
 /// </remarks>
 internal sealed class ObservedMetricReader : BaseExportingMetricReader
 {
