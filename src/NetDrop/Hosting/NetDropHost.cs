@@ -6,6 +6,7 @@ using NetDrop.Configuration;
 using NetDrop.Monitoring;
 using NetDrop.Telemetry;
 using OpenTelemetry;
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -14,8 +15,7 @@ namespace NetDrop.Hosting;
 
 /// <summary>
 /// Builds the host around a checked <see cref="MonitorSession"/>: the sampling service, systemd notify integration,
-/// and — only when an OTLP endpoint or a Prometheus listen address is configured — the OpenTelemetry metrics (OTLP
-/// push, Prometheus pull, or both) and, with OTLP, the CRIT-log pipeline.
+/// and — only when an OTLP endpoint is configured — the OpenTelemetry metrics and CRIT-log pipeline.
 /// </summary>
 internal static class NetDropHost
 {
@@ -40,11 +40,13 @@ internal static class NetDropHost
         builder.Services.AddSystemd();
         builder.Logging.ClearProviders();
 
+        var operational = new OperationalLog(Console.Error);
+        builder.Services.AddSingleton(operational);
         bool exportEnabled = IsExportEnabled(session.Options.Otlp, environment);
         PrometheusListenAddress? prometheus = session.Options.PrometheusListen;
         if (exportEnabled || prometheus is not null)
         {
-            AddTelemetry(builder, exportEnabled, prometheus);
+            AddTelemetry(builder, session, environment["OTEL_RESOURCE_ATTRIBUTES"] as string, exportEnabled, prometheus);
         }
 
         IHost host = builder.Build();
@@ -55,13 +57,16 @@ internal static class NetDropHost
                 session.Registry,
                 session.Options.PerCpu,
                 () => session.LastSampleSeconds,
-                () => session.Health.FailureCount));
+                session.Health.FailureCountOf));
         }
 
         if (exportEnabled)
         {
+            ILogger logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NetDrop");
+            operational.Attach(logger);
+            session.Health.Observer = operational.Source;
             session.AddSink(new CritEventLogger(
-                host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NetDrop"),
+                logger,
                 new TuningAdvice(session.Options.ProcRoot, session.Options.SysRoot),
                 session.Options.Threshold,
                 TimeProvider.System));
@@ -76,24 +81,15 @@ internal static class NetDropHost
         !string.IsNullOrEmpty(environment["OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"] as string) ||
         !string.IsNullOrEmpty(environment["OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"] as string);
 
-    private static void AddTelemetry(HostApplicationBuilder builder, bool exportOtlp, PrometheusListenAddress? prometheus)
+    // Why not UseOtlpExporter(): NetDrop builds both exporters itself, the log one behind a processor that keeps CRIT
+    // records across a collector outage, the metric one behind a reader that says when export fails or recovers.
+    // OtlpExporterSettings reads the OTEL_EXPORTER_OTLP_* keys as UseOtlpExporter would. The Prometheus endpoint is
+    // one more reader of the same instruments, with or without OTLP.
+    private static void AddTelemetry(
+        HostApplicationBuilder builder, MonitorSession session, string? resourceAttributes, bool exportOtlp, PrometheusListenAddress? prometheus)
     {
-        OpenTelemetryBuilder telemetry = builder.Services.AddOpenTelemetry()
-            // Later detectors win: OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME (a pod's k8s.* and service.instance.id
-            // from the downward API) must override what NetDrop fills in itself, so they are applied last.
-            .ConfigureResource(resource => resource
-                .AddService(NetDropSemanticConventions.ServiceName, serviceVersion: VersionInfo.Version)
-                .AddAttributes([new("host.name", Environment.MachineName)])
-                .AddEnvironmentVariableDetector())
-            .WithMetrics(metrics =>
-            {
-                metrics.AddMeter(NetDropSemanticConventions.MeterName);
-                if (prometheus is not null)
-                {
-                    AddPrometheus(metrics, prometheus);
-                }
-            });
-
+        IConfiguration configuration = builder.Configuration;
+        string instanceId = ServiceInstanceId.Create(resourceAttributes, "/etc/machine-id", Environment.MachineName, session.Options.Interfaces);
         if (exportOtlp)
         {
             builder.Logging.AddOpenTelemetry(options =>
@@ -103,7 +99,35 @@ internal static class NetDropHost
             });
             builder.Logging.AddFilter<OpenTelemetryLoggerProvider>("NetDrop", LogLevel.Information);
             builder.Logging.AddFilter<OpenTelemetryLoggerProvider>("Microsoft", LogLevel.Warning);
-            telemetry.WithLogging().UseOtlpExporter();
+        }
+
+        OpenTelemetryBuilder telemetry = builder.Services.AddOpenTelemetry()
+            // Later detectors win: OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME (a pod's k8s.* and service.instance.id
+            // from the downward API) must override what NetDrop fills in itself, so they are applied last.
+            .ConfigureResource(resource => resource
+                .AddService(NetDropSemanticConventions.ServiceName, serviceVersion: VersionInfo.Version, autoGenerateServiceInstanceId: false)
+                .AddAttributes([
+                    new("host.name", Environment.MachineName),
+                    new(NetDropSemanticConventions.ResourceServiceInstanceId, instanceId)])
+                .AddEnvironmentVariableDetector())
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(NetDropSemanticConventions.MeterName);
+                if (exportOtlp)
+                {
+                    metrics.AddReader(services => CreateMetricReader(configuration, services.GetRequiredService<OperationalLog>()));
+                }
+
+                if (prometheus is not null)
+                {
+                    AddPrometheus(metrics, prometheus);
+                }
+            });
+
+        if (exportOtlp)
+        {
+            telemetry.WithLogging(logging => logging
+                .AddProcessor(services => CreateLogProcessor(configuration, services.GetRequiredService<OperationalLog>())));
         }
     }
 
@@ -123,6 +147,37 @@ internal static class NetDropHost
             options.ScopeInfoEnabled = false; // one meter: otel_scope_* labels on every series would only add noise
             options.ResourceConstantLabels = key => key is "host.name" or "k8s.node.name";
         });
+
+    private static RetainingLogRecordProcessor CreateLogProcessor(IConfiguration configuration, OperationalLog operational)
+    {
+        OtlpExporterOptions options = OtlpExporterSettings.For(configuration, OtlpExporterSettings.Logs);
+        var health = new ExportHealth(operational, OtlpExporterSettings.Logs, options.Endpoint, TimeProvider.System);
+        return new RetainingLogRecordProcessor(new OtlpLogExporter(options), health, operational);
+    }
+
+    private static ObservedMetricReader CreateMetricReader(IConfiguration configuration, OperationalLog operational)
+    {
+        OtlpExporterOptions options = OtlpExporterSettings.For(configuration, OtlpExporterSettings.Metrics);
+        var health = new ExportHealth(operational, OtlpExporterSettings.Metrics, options.Endpoint, TimeProvider.System);
+        var reader = new ObservedMetricReader(
+            new OtlpMetricExporter(options),
+            health,
+            Milliseconds(configuration["OTEL_METRIC_EXPORT_INTERVAL"], 60_000),
+            Milliseconds(configuration["OTEL_METRIC_EXPORT_TIMEOUT"], 30_000));
+        if (Enum.TryParse(configuration["OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE"], ignoreCase: true, out MetricReaderTemporalityPreference temporality))
+        {
+            reader.TemporalityPreference = temporality;
+        }
+
+        return reader;
+    }
+
+    // The configuration layer has checked these (and fills OTEL_METRIC_EXPORT_INTERVAL from otlp.export_interval);
+    // the spec's defaults stand for anything else.
+    private static int Milliseconds(string? value, int fallback) =>
+        int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int milliseconds) && milliseconds > 0
+            ? milliseconds
+            : fallback;
 
     // The OTLP exporter reads its settings from configuration under the standard environment-variable names.
     private static Dictionary<string, string?> OtlpEnvironment(OtlpSettings otlp)

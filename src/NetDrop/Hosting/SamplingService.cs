@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using NetDrop.Monitoring;
+using NetDrop.Telemetry;
 
 namespace NetDrop.Hosting;
 
@@ -20,12 +22,14 @@ internal sealed class SamplingService : BackgroundService
     private readonly MonitorSession _session;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly TimeProvider _time;
+    private readonly OperationalLog _operational;
 
-    public SamplingService(MonitorSession session, IHostApplicationLifetime lifetime, TimeProvider time)
+    public SamplingService(MonitorSession session, IHostApplicationLifetime lifetime, TimeProvider time, OperationalLog operational)
     {
         _session = session;
         _lifetime = lifetime;
         _time = time;
+        _operational = operational;
     }
 
     /// <summary>The process exit code once the loop has ended: 0, or 1 if sampling failed at run time.</summary>
@@ -66,7 +70,8 @@ internal sealed class SamplingService : BackgroundService
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Kernel.KernelSourceException)
         {
-            Console.Error.WriteLine($"netdrop: stopped: {ex.Message}");
+            // Said on stderr and as a log record; the host's stop then gives the exporter its last push.
+            _operational.Write(LogLevel.Critical, LogEventIds.SamplingStopped, $"stopped: {ex.Message}");
             ExitCode = ExitCodes.RuntimeFailure;
         }
         finally

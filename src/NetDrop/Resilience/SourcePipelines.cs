@@ -1,4 +1,5 @@
 using NetDrop.Kernel;
+using NetDrop.Sampling;
 using Polly;
 using Polly.Retry;
 
@@ -22,7 +23,8 @@ internal static class SourcePipelines
     /// <summary>Failed reads in a row that open the circuit.</summary>
     public const int FailuresToBreak = 3;
 
-    public static ResiliencePipeline Create(string source, TimeProvider time, Action<string> report) =>
+    /// <param name="report">Told the circuit's opening and closing, once each time (stderr and the operational log).</param>
+    public static ResiliencePipeline Create(string source, TimeProvider time, Action<SourceEvent, string, string> report) =>
         new ResiliencePipelineBuilder { TimeProvider = time, Name = "netdrop.source." + source }
             .AddRetry(new RetryStrategyOptions
             {
@@ -35,7 +37,7 @@ internal static class SourcePipelines
                 FailuresToBreak,
                 BreakDuration,
                 context.TimeProvider,
-                opened: breakDuration => report($"source {source} failed {FailuresToBreak} samples in a row; not reading it for {breakDuration.TotalSeconds:0} s, then trying once more"),
-                closed: () => report($"source {source} is readable again; reading it every sample")))
+                opened: breakDuration => report(SourceEvent.CircuitOpened, source, $"source {source} failed {FailuresToBreak} samples in a row; not reading it for {breakDuration.TotalSeconds:0} s, then trying once more"),
+                closed: () => report(SourceEvent.CircuitClosed, source, $"source {source} is readable again; reading it every sample")))
             .Build();
 }

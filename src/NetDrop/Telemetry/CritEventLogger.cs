@@ -71,7 +71,8 @@ internal sealed class CritEventLogger : IIntervalSink
             .Add(NetDropSemanticConventions.AttributeEpisodeId, _episodeId)
             .Add(NetDropSemanticConventions.AttributeEpisodeIntervals, _episodeIntervals)
             .Add(NetDropSemanticConventions.AttributeIntervalSeconds, report.IntervalSeconds)
-            .Add(NetDropSemanticConventions.AttributeAdvice, advice);
+            .Add(NetDropSemanticConventions.AttributeAdvice, advice)
+            .Add(NetDropSemanticConventions.AttributeAlertSeverity, NetDropSemanticConventions.AlertSeverityCritical);
         foreach (DropCategory category in DropCategories.All)
         {
             if (report[category] > 0)

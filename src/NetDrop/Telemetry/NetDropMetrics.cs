@@ -10,6 +10,11 @@ namespace NetDrop.Telemetry;
 /// engine's reset-corrected deltas once per series per interval, so the sum of everything exported equals the sum of
 /// the CSV, exactly; the SDK keeps the cumulative (or delta) totals and the export schedule is its own.
 /// </summary>
+/// <remarks>
+/// <c>netdrop.crit.intervals</c> is the exception, an observable counter, because it is what alerts read: a series
+/// must be exported at 0 before its first CRIT, or <c>increase(...[5m]) &gt; 0</c> sees a series born at 1 and misses
+/// that CRIT (after every start, restart, or interface appearing). See <see cref="CritIntervalSeries"/>.
+/// </remarks>
 internal sealed class NetDropMetrics : IIntervalSink, IDisposable
 {
     private readonly Meter _meter;
@@ -17,16 +22,19 @@ internal sealed class NetDropMetrics : IIntervalSink, IDisposable
     private readonly Counter<long> _systemDropped;
     private readonly Counter<long> _pressure;
     private readonly Gauge<int> _severity;
-    private readonly Counter<long> _critIntervals;
+    private readonly CritIntervalSeries _critIntervals = new();
     private readonly Histogram<double> _sampleDuration;
     private readonly Counter<long> _sourceErrors;
     private readonly InterfaceRegistry _registry;
     private readonly bool _perCpu;
     private readonly Func<double> _lastSampleSeconds;
-    private readonly Func<long> _sourceFailures;
-    private long _reportedFailures;
+    private readonly Func<SourceId, long> _sourceFailures;
+    private readonly long[] _reportedFailures = new long[s_sources.Length];
+    private readonly KeyValuePair<string, object?>[] _sourceTags;
 
-    public NetDropMetrics(IMeterFactory meterFactory, InterfaceRegistry registry, bool perCpu, Func<double> lastSampleSeconds, Func<long> sourceFailures)
+    private static readonly SourceId[] s_sources = Enum.GetValues<SourceId>();
+
+    public NetDropMetrics(IMeterFactory meterFactory, InterfaceRegistry registry, bool perCpu, Func<double> lastSampleSeconds, Func<SourceId, long> sourceFailures)
     {
         _meter = meterFactory.Create(new MeterOptions(NetDropSemanticConventions.MeterName)
         {
@@ -45,12 +53,16 @@ internal sealed class NetDropMetrics : IIntervalSink, IDisposable
             "Signs of pressure that are not drops (TCP collapse, softnet time squeeze, prune calls, SYN cookies).");
         _severity = _meter.CreateGauge<int>(NetDropSemanticConventions.IntervalSeverity, unit: null,
             "Severity of the last interval: 0 OK, 1 WARN, 2 CRIT.");
-        _critIntervals = _meter.CreateCounter<long>(NetDropSemanticConventions.CritIntervals, NetDropSemanticConventions.UnitInterval,
+        _meter.CreateObservableCounter(NetDropSemanticConventions.CritIntervals, _critIntervals.Observe, NetDropSemanticConventions.UnitInterval,
             "Intervals whose drops reached the CRIT threshold; alert on any increase.");
-        _sampleDuration = _meter.CreateHistogram<double>(NetDropSemanticConventions.SampleDuration, NetDropSemanticConventions.UnitSecond,
-            "Time one sample of every kernel source took.");
+
+        // The SDK's default buckets (0, 5, 10, ... 10000) would put every sample, ~100 µs, in the first one.
+        _sampleDuration = _meter.CreateHistogram(NetDropSemanticConventions.SampleDuration, NetDropSemanticConventions.UnitSecond,
+            "Time one sample of every kernel source took.", tags: null,
+            new InstrumentAdvice<double> { HistogramBucketBoundaries = NetDropSemanticConventions.SampleDurationBuckets });
         _sourceErrors = _meter.CreateCounter<long>(NetDropSemanticConventions.SourceErrors, NetDropSemanticConventions.UnitError,
-            "Kernel source reads that failed.");
+            "Kernel source reads that failed, by source.");
+        _sourceTags = [.. s_sources.Select(source => new KeyValuePair<string, object?>(NetDropSemanticConventions.AttributeSource, SourceName(source)))];
     }
 
     public void Write(IntervalReport report)
@@ -85,19 +97,22 @@ internal sealed class NetDropMetrics : IIntervalSink, IDisposable
         }
 
         _severity.Record((int)report.Severity, new KeyValuePair<string, object?>(NetDropSemanticConventions.AttributeInterface, report.InterfaceLabel));
-        if (report.Severity == Severity.Crit)
-        {
-            _critIntervals.Add(1, new KeyValuePair<string, object?>(NetDropSemanticConventions.AttributeInterface, report.InterfaceLabel));
-        }
+        _critIntervals.Count(report.InterfaceLabel, report.Severity == Severity.Crit);
 
         _sampleDuration.Record(_lastSampleSeconds());
-        long failures = _sourceFailures();
-        if (failures > _reportedFailures)
+        for (int i = 0; i < s_sources.Length; i++)
         {
-            _sourceErrors.Add(failures - _reportedFailures);
-            _reportedFailures = failures;
+            long failures = _sourceFailures(s_sources[i]);
+            if (failures > _reportedFailures[i])
+            {
+                _sourceErrors.Add(failures - _reportedFailures[i], _sourceTags[i]);
+                _reportedFailures[i] = failures;
+            }
         }
     }
+
+    /// <summary>The <c>netdrop.source</c> value of a source: its id in lower case (<c>netstat</c>, <c>qdisc</c>, ...).</summary>
+    public static string SourceName(SourceId source) => source.ToString().ToLowerInvariant();
 
     public void Dispose() => _meter.Dispose();
 

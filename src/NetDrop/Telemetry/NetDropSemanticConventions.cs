@@ -30,7 +30,12 @@ internal static class NetDropSemanticConventions
     public const string AttributeInterface = "network.interface.name";
     public const string AttributeDirection = "network.io.direction";
     public const string AttributeCpu = "cpu.logical_number";
+    /// <summary>The kernel source a self-metric or operational event is about: <c>netstat</c>, <c>snmp</c>, <c>links</c>, ...</summary>
     public const string AttributeSource = "netdrop.source";
+
+    /// <summary>Buckets of <c>netdrop.sample.duration</c>, in seconds: a warm sample takes ~100 µs, a cold or loaded one up to tens of ms.</summary>
+    public static readonly double[] SampleDurationBuckets =
+        [0.00005, 0.000075, 0.0001, 0.00015, 0.0002, 0.0003, 0.0005, 0.00075, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1];
 
     public const string DirectionReceive = "receive";
     public const string DirectionTransmit = "transmit";
@@ -46,6 +51,24 @@ internal static class NetDropSemanticConventions
     public const string AttributeIntervalSeconds = "netdrop.interval_s";
     public const string AttributeThreshold = "netdrop.threshold";
     public const string AttributeAdvice = "netdrop.advice";
+
+    /// <summary>
+    /// On CRIT records: <c>critical</c>, the severity label the alert routes promise (the record's own severity text is the
+    /// SDK's <c>Error</c>). The collector's alertmanager exporter takes the label from the attribute its
+    /// <c>severity_attribute</c> names.
+    /// </summary>
+    public const string AttributeAlertSeverity = "netdrop.alert.severity";
+    public const string AlertSeverityCritical = "critical";
+
+    // Operational events (LogEventIds 2xxx, 3xxx).
+    public const string AttributeSignal = "netdrop.export.signal";
+    public const string AttributeEndpoint = "netdrop.export.endpoint";
+    public const string AttributeFailedAttempts = "netdrop.export.failed_attempts";
+    public const string AttributeDroppedRecords = "netdrop.export.dropped_records";
+    public const string AttributeRetentionCapacity = "netdrop.export.retention_capacity";
+
+    /// <summary>Resource attribute (semantic conventions): see <see cref="ServiceInstanceId"/>.</summary>
+    public const string ResourceServiceInstanceId = "service.instance.id";
 
     /// <summary>Per-category drops on a CRIT record: <c>netdrop.drops.softirq</c>, <c>netdrop.drops.accept_queue</c>, ...</summary>
     public const string AttributeDropsPrefix = "netdrop.drops.";
