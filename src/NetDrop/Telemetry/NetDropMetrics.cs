@@ -103,11 +103,10 @@ internal sealed class NetDropMetrics : IIntervalSink, IDisposable
         for (int i = 0; i < s_sources.Length; i++)
         {
             long failures = _sourceFailures(s_sources[i]);
-            if (failures > _reportedFailures[i])
-            {
-                _sourceErrors.Add(failures - _reportedFailures[i], _sourceTags[i]);
-                _reportedFailures[i] = failures;
-            }
+            // Added every interval, 0 included: each source's series exists from the first export, so a rule on
+            // increase(netdrop_source_errors_total[5m]) sees a source's first failure too.
+            _sourceErrors.Add(failures - _reportedFailures[i], _sourceTags[i]);
+            _reportedFailures[i] = failures;
         }
     }
 
