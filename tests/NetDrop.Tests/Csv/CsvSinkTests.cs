@@ -40,6 +40,7 @@ public sealed class CsvSinkTests : IDisposable
         sink.Open();
         sink.Write(Report(1));
         sink.Write(Report(2));
+        Assert.True(sink.WaitUntilWritten(TimeSpan.FromSeconds(30)));
 
         File.Copy(path, path + ".1");
         using (var truncate = new FileStream(path, FileMode.Open, FileAccess.Write))
@@ -48,6 +49,7 @@ public sealed class CsvSinkTests : IDisposable
         }
 
         sink.Write(Report(3));
+        Assert.True(sink.WaitUntilWritten(TimeSpan.FromSeconds(30)));
 
         byte[] bytes = File.ReadAllBytes(path);
         Assert.DoesNotContain((byte)0, bytes);
@@ -65,9 +67,11 @@ public sealed class CsvSinkTests : IDisposable
         using var sink = new CsvSink(path);
         sink.Open();
         sink.Write(Report(1));
+        Assert.True(sink.WaitUntilWritten(TimeSpan.FromSeconds(30)));
         File.Move(path, path + ".1");
 
         sink.Write(Report(2));
+        Assert.True(sink.WaitUntilWritten(TimeSpan.FromSeconds(30)));
 
         Assert.Equal(2, File.ReadAllLines(path + ".1").Length);
         string[] lines = File.ReadAllLines(path);
