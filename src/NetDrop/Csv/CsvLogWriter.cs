@@ -72,9 +72,10 @@ internal sealed class CsvLogWriter : ISinkWriter<byte>, IDisposable
     public bool TryWrite(ReadOnlySpan<byte> row)
     {
         int errno = _file.Refresh();
-        if (errno == 0 && _maxSizeBytes > 0 && _file.IsRegular && _file.Length > s_header.Length && _file.Length + row.Length > _maxSizeBytes && Rotate())
+        if (errno == 0 && _maxSizeBytes > 0 && _file.IsRegular && _file.Length > s_header.Length && _file.Length + row.Length > _maxSizeBytes)
         {
-            errno = _file.Refresh();
+            Rotate();
+            errno = _file.Refresh(); // the path is free now: a new file, which gets the header below
         }
 
         if (errno == 0 && _file.Length == 0)
@@ -182,7 +183,7 @@ internal sealed class CsvLogWriter : ISinkWriter<byte>, IDisposable
     }
 
     // In a pod nothing runs logrotate: shift PATH.N-1 → PATH.N … PATH → PATH.1; the next Refresh creates a new file.
-    private bool Rotate()
+    private void Rotate()
     {
         try
         {
@@ -197,7 +198,6 @@ internal sealed class CsvLogWriter : ISinkWriter<byte>, IDisposable
 
             File.Move(Path, Path + ".1");
             _rotationFailing = false;
-            return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -208,7 +208,6 @@ internal sealed class CsvLogWriter : ISinkWriter<byte>, IDisposable
             }
 
             _rotationFailing = ex is not FileNotFoundException;
-            return true;
         }
     }
 }

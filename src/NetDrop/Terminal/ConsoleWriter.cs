@@ -28,7 +28,7 @@ internal sealed class ConsoleWriter : ISinkWriter<char>
             _out.Flush();
             _failed = false;
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
         {
             if (!_failed)
             {
