@@ -111,6 +111,28 @@ public sealed class CsvSinkTests : IDisposable
     }
 
     [Fact]
+    public void SeedForm_OverTheSeedsLog_TheAgentMovesItAsideSaysSoOnceAndAnalyzeCountsEveryRow()
+    {
+        // The upgrade as a seed user does it: same command line, same log path.
+        string path = Path.Join(_directory, "network_drops.log");
+        File.Copy(Path.Join(AppContext.BaseDirectory, "Fixtures", "analyze", "seed.csv"), path);
+
+        using (MonitorProcess agent = MonitorProcess.StartHere(path, null, "lo", "0.05", path, "--count", "4", "--no-color"))
+        {
+            Assert.Equal(0, agent.WaitForExit(TimeSpan.FromSeconds(120)));
+            Assert.Single(agent.Output.Split('\n'), line => line.Contains("has the seed's 16-column header; moved it to", StringComparison.Ordinal));
+        }
+
+        string aside = Assert.Single(Directory.GetFiles(_directory, "network_drops.log.seed-*"));
+        Assert.Equal(241, File.ReadAllLines(aside).Length);
+        Assert.Equal(CsvSchema.Header, File.ReadLines(path).First());
+        ProcessRunner.Result analyzed = ProcessRunner.NetDrop("analyze", path, aside, "--format", "json");
+        using JsonDocument report = JsonDocument.Parse(analyzed.Output);
+        Assert.Equal(240 + 4, report.RootElement.GetProperty("intervals").GetInt32());
+        Assert.Equal(0, report.RootElement.GetProperty("malformed_lines").GetInt32());
+    }
+
+    [Fact]
     public void Open_FileWithAnotherHeader_IsMovedAsideAsOld()
     {
         string path = Path.Join(_directory, "drops.log");
