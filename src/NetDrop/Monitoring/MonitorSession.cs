@@ -36,9 +36,10 @@ internal sealed class MonitorSession : IDisposable
         var selector = new InterfaceSelector(
             options.Interfaces.Count > 0 ? options.Interfaces : ["*"],
             options.Interfaces.Count > 0 ? options.Exclude : [.. options.Exclude, "lo"]);
-        Health = new SourceHealth(message => error.WriteLine("netdrop: " + message));
+        // One line on stderr for each thing worth saying once: a source failing, the CSV failing or recovering.
         Action<string> say = message => error.WriteLine("netdrop: " + message);
         _say = say;
+        Health = new SourceHealth(say);
         _sampler = SourceFactory.CreateSampler(options, selector, Registry, Health, _time);
         try
         {
