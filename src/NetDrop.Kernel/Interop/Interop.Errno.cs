@@ -13,7 +13,13 @@ internal static partial class Interop
         internal const int EAGAIN = 11;
         internal const int EACCES = 13;
         internal const int ENODEV = 19;
+        internal const int ENOTDIR = 20;
+        internal const int EISDIR = 21;
         internal const int EINVAL = 22;
+        internal const int ENOSPC = 28;
+        internal const int EROFS = 30;
+        internal const int ENAMETOOLONG = 36;
+        internal const int ELOOP = 40;
         internal const int EOPNOTSUPP = 95;
         internal const int ENOBUFS = 105;
 

@@ -11,13 +11,26 @@ namespace NetDrop.Csv;
 /// </summary>
 internal sealed class CsvRowFormatter
 {
-    private byte[] _buffer = new byte[1024];
+    private byte[] _own = new byte[1024];
+    private byte[] _buffer = [];
     private int _length;
     private string? _lastLabel;
     private byte[] _label = [];
 
+    /// <summary>Formats the row into the formatter's own buffer (valid until the next call).</summary>
     public ReadOnlySpan<byte> Format(IntervalReport report)
     {
+        int length = Format(report, ref _own);
+        return _own.AsSpan(0, length);
+    }
+
+    /// <summary>
+    /// Formats the row into <paramref name="destination"/> (a queue's entry buffer), replacing it with a longer one if
+    /// the row does not fit, and returns the row's length.
+    /// </summary>
+    public int Format(IntervalReport report, ref byte[] destination)
+    {
+        _buffer = destination;
         _length = 0;
         AppendTimestamp(report.Timestamp);
         Comma();
@@ -45,7 +58,9 @@ internal sealed class CsvRowFormatter
         Comma();
         AppendUnavailable(report);
         Append("\n"u8);
-        return _buffer.AsSpan(0, _length);
+        destination = _buffer;
+        _buffer = [];
+        return _length;
     }
 
     /// <summary>Quotes a cell per RFC 4180 if it holds a comma, quote, CR or LF; otherwise returns it unchanged.</summary>

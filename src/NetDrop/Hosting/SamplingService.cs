@@ -76,6 +76,8 @@ internal sealed class SamplingService : BackgroundService
         }
         finally
         {
+            // Every completed interval goes into the CSV, fsynced, before the host stops (bounded: a disk may hang).
+            _session.CompleteSinks();
             _lifetime.StopApplication();
         }
     }

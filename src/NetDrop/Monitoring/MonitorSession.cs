@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using NetDrop.Terminal;
 using NetDrop.Csv;
 using NetDrop.Kernel;
@@ -16,6 +17,8 @@ internal sealed class MonitorSession : IDisposable
     private readonly DeltaEngine _engine;
     private readonly List<IIntervalSink> _sinks = [];
     private readonly CsvSink? _csv;
+    private readonly ConsoleSink _console;
+    private readonly Action<string> _say;
     private readonly TimeProvider _time;
     private readonly HeartbeatFile? _heartbeat;
     private Sample _previous = new();
@@ -33,14 +36,17 @@ internal sealed class MonitorSession : IDisposable
         var selector = new InterfaceSelector(
             options.Interfaces.Count > 0 ? options.Interfaces : ["*"],
             options.Interfaces.Count > 0 ? options.Exclude : [.. options.Exclude, "lo"]);
-        Health = new SourceHealth(message => error.WriteLine("netdrop: " + message));
+        // One line on stderr for each thing worth saying once: a source failing, the CSV failing or recovering.
+        Action<string> say = message => error.WriteLine("netdrop: " + message);
+        _say = say;
+        Health = new SourceHealth(say);
         _sampler = SourceFactory.CreateSampler(options, selector, Registry, Health, _time);
         try
         {
             CheckInterfacesExist(_sampler.Links, selector);
             _engine = new DeltaEngine(Registry, new SeverityPolicy(options.Threshold, options.CategoryThresholds));
             _sampler.Take(_previous); // the baseline: nothing is reported for it
-            _csv = options.CsvPath is null ? null : OpenCsv(options);
+            _csv = options.CsvPath is null ? null : OpenCsv(options, say, _time);
             _heartbeat = options.HeartbeatFile is null ? null : new HeartbeatFile(options.HeartbeatFile);
             _heartbeat?.Touch();
             bool color = ConsoleSink.ShouldColor(options.Color, !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out));
@@ -49,10 +55,14 @@ internal sealed class MonitorSession : IDisposable
                 _sinks.Add(_csv);
             }
 
-            _sinks.Add(new ConsoleSink(output, color, Registry));
+            // The console and the CSV each write on a thread of their own, behind a bounded queue: a blocked stdout or
+            // a hung disk never delays the next sample (nor each other).
+            _console = new ConsoleSink(output, color, Registry, say);
+            _sinks.Add(_console);
         }
         catch
         {
+            _csv?.Dispose();
             _sampler.Dispose();
             throw;
         }
@@ -94,9 +104,10 @@ internal sealed class MonitorSession : IDisposable
         return Report;
     }
 
+    /// <summary>The start-up banner, queued ahead of the first interval (a blocked stdout must not stop the start).</summary>
     public void WriteBanner()
     {
-        TextWriter output = Output;
+        using var output = new StringWriter(new StringBuilder(), CultureInfo.InvariantCulture) { NewLine = "\n" };
         string monitored = _previous.Interfaces.Count > 0
             ? string.Join(' ', _previous.Interfaces.Where(reading => !reading.FoldsIntoMaster || !IsMonitored(reading.MasterIfIndex)).Select(reading => Registry.NameOf(reading.Series)))
             : "(none yet: " + string.Join(' ', Options.Interfaces) + ")";
@@ -113,12 +124,27 @@ internal sealed class MonitorSession : IDisposable
         output.WriteLine(Options.Count > 0
             ? string.Create(CultureInfo.InvariantCulture, $"Stopping after {Options.Count} intervals")
             : "Press Ctrl+C to stop");
-        output.Flush();
+        _console.WriteText(output.ToString());
+    }
+
+    /// <summary>
+    /// At stop: writes and fsyncs every queued CSV row (waiting up to <see cref="CsvSink.StopTimeout"/>, as a hung disk
+    /// may never answer), then prints what the console still holds (up to <see cref="ConsoleSink.StopTimeout"/>).
+    /// </summary>
+    public void CompleteSinks()
+    {
+        if (_csv is not null && !_csv.Complete(CsvSink.StopTimeout))
+        {
+            _say(string.Create(CultureInfo.InvariantCulture, $"csv: {_csv.Path} did not answer within {CsvSink.StopTimeout.TotalSeconds:0} s; {_csv.RowsPending} rows may be missing"));
+        }
+
+        _console.Complete(ConsoleSink.StopTimeout);
     }
 
     public void Dispose()
     {
         _csv?.Dispose();
+        _console.Dispose();
         _sampler.Dispose();
     }
 
@@ -176,18 +202,18 @@ internal sealed class MonitorSession : IDisposable
         }
     }
 
-    private static CsvSink OpenCsv(MonitorOptions options)
+    private static CsvSink OpenCsv(MonitorOptions options, Action<string> say, TimeProvider time)
     {
-        var csv = new CsvSink(options.CsvPath!, options.CsvMaxSizeBytes, options.CsvMaxFiles);
+        var csv = new CsvSink(options.CsvPath!, options.CsvMaxSizeBytes, options.CsvMaxFiles, say, time);
         try
         {
             csv.Open();
             return csv;
         }
-        catch (KernelSourceException ex)
+        catch (CsvLogException ex)
         {
             csv.Dispose();
-            throw new UsageException($"cannot write the CSV log '{options.CsvPath}': {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(ex.Errno)}", ex);
+            throw new UsageException(ex.Message, ex);
         }
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text;
 using NetDrop.Model;
 using NetDrop.Sampling;
+using NetDrop.Sinks;
 
 namespace NetDrop.Terminal;
 
@@ -13,62 +13,141 @@ namespace NetDrop.Terminal;
 ///   ├─ Accept Queue Overflow: 23
 /// </code>
 /// Breakdown lines name every non-zero category (drops first, then pressure signals); with several interfaces or a
-/// bond, interface categories add which interface or slave they came from.
+/// bond, interface categories add which interface or slave they came from. The lines are formatted on the sampling
+/// thread into a pre-allocated buffer of a bounded queue (nothing allocated) and written by the queue's own thread,
+/// so a stdout nobody reads never delays a sample: when the queue is full the newest interval is not printed, and the
+/// number not printed is said on stderr once stdout moves again.
 /// </summary>
-internal sealed class ConsoleSink : IIntervalSink
+internal sealed class ConsoleSink : IIntervalSink, IDisposable
 {
+    /// <summary>Intervals kept while stdout is blocked.</summary>
+    public const int QueueCapacity = 256;
+
+    /// <summary>How long stopping waits for the queued lines: a blocked stdout must not hold up the exit.</summary>
+    public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(1);
+
     private const string Reset = "\e[0m";
 
-    private readonly TextWriter _out;
     private readonly bool _color;
     private readonly InterfaceRegistry _registry;
-    private readonly StringBuilder _line = new();
+    private readonly SinkQueue<char> _queue;
+    private char[] _buffer = [];
+    private int _length;
 
-    public ConsoleSink(TextWriter output, bool color, InterfaceRegistry registry)
+    public ConsoleSink(TextWriter output, bool color, InterfaceRegistry registry, Action<string>? say = null)
     {
-        _out = output;
         _color = color;
         _registry = registry;
+        _queue = new SinkQueue<char>("netdrop-console", QueueCapacity, entryLength: 256, new ConsoleWriter(output, say ?? (_ => { })));
     }
+
+    /// <summary>Intervals not printed so far because the queue was full.</summary>
+    public long LinesDropped => _queue.Dropped;
 
     /// <summary>Colour when writing to a terminal, unless <c>NO_COLOR</c> is set (no-color.org) or colour was turned off.</summary>
     public static bool ShouldColor(bool? requested, bool isTerminal) =>
         requested ?? (isTerminal && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")));
 
-    public void Write(IntervalReport report)
+    /// <summary>Queues free text (the banner) in order with the interval lines.</summary>
+    public void WriteText(string text)
     {
-        StringBuilder line = _line.Clear();
-        string color = report.Severity switch
+        if (_queue.TryReserve(out int slot))
         {
-            Severity.Crit => "\e[31m",
-            Severity.Warn => "\e[33m",
-            _ => "\e[32m",
-        };
-        line.Append(CultureInfo.InvariantCulture, $"[{report.Timestamp:yyyy-MM-dd HH:mm:ss}] #{report.Iteration:D4} | ");
-        if (_color)
-        {
-            line.Append(color);
-        }
+            ref char[] entry = ref _queue.Entry(slot);
+            if (entry.Length < text.Length)
+            {
+                entry = new char[text.Length];
+            }
 
-        line.Append(SeverityNames.Symbol(report.Severity)).Append(' ').Append(SeverityNames.Text(report.Severity));
-        if (_color)
-        {
-            line.Append(Reset);
+            text.CopyTo(entry);
+            _queue.Publish(slot, text.Length);
         }
-
-        line.Append(CultureInfo.InvariantCulture, $" | Drops: {report.TotalDrops}").Append('\n');
-        AppendCategories(line, report, CategoryKind.Drop);
-        AppendCategories(line, report, CategoryKind.Pressure);
-        foreach (string message in report.Events)
-        {
-            line.Append("  ! ").Append(message).Append('\n');
-        }
-
-        _out.Write(line);
-        _out.Flush();
     }
 
-    private void AppendCategories(StringBuilder line, IntervalReport report, CategoryKind kind)
+    public void Write(IntervalReport report)
+    {
+        if (!_queue.TryReserve(out int slot))
+        {
+            return;
+        }
+
+        _buffer = _queue.Entry(slot);
+        _length = 0;
+        Format(report);
+        _queue.Entry(slot) = _buffer;
+        _buffer = [];
+        _queue.Publish(slot, _length);
+    }
+
+    /// <summary>Prints what is queued, waiting up to <paramref name="timeout"/> (stdout may be blocked).</summary>
+    public bool Complete(TimeSpan timeout) => _queue.Complete(timeout);
+
+    /// <summary>Waits until every line queued so far was written (tests); false on timeout.</summary>
+    public bool WaitUntilWritten(TimeSpan timeout)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (_queue.Pending > 0)
+        {
+            if (clock.Elapsed > timeout)
+            {
+                return false;
+            }
+
+            Thread.Sleep(1);
+        }
+
+        return true;
+    }
+
+    public void Dispose()
+    {
+        Complete(StopTimeout);
+        _queue.Dispose();
+    }
+
+    private void Format(IntervalReport report)
+    {
+        Append("[");
+        Ensure(32);
+        report.Timestamp.TryFormat(_buffer.AsSpan(_length), out int written, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        _length += written;
+        Append("] #");
+        Ensure(16);
+        report.Iteration.TryFormat(_buffer.AsSpan(_length), out written, "D4", CultureInfo.InvariantCulture);
+        _length += written;
+        Append(" | ");
+        if (_color)
+        {
+            Append(report.Severity switch
+            {
+                Severity.Crit => "\e[31m",
+                Severity.Warn => "\e[33m",
+                _ => "\e[32m",
+            });
+        }
+
+        Append(SeverityNames.Symbol(report.Severity));
+        Append(" ");
+        Append(SeverityNames.Text(report.Severity));
+        if (_color)
+        {
+            Append(Reset);
+        }
+
+        Append(" | Drops: ");
+        AppendNumber(report.TotalDrops);
+        Append("\n");
+        AppendCategories(report, CategoryKind.Drop);
+        AppendCategories(report, CategoryKind.Pressure);
+        foreach (string message in report.Events)
+        {
+            Append("  ! ");
+            Append(message);
+            Append("\n");
+        }
+    }
+
+    private void AppendCategories(IntervalReport report, CategoryKind kind)
     {
         foreach (DropCategory category in DropCategories.All)
         {
@@ -78,19 +157,22 @@ internal sealed class ConsoleSink : IIntervalSink
                 continue;
             }
 
-            line.Append("  ├─ ").Append(category.Label).Append(": ").Append(value.ToString(CultureInfo.InvariantCulture));
+            Append("  ├─ ");
+            Append(category.Label);
+            Append(": ");
+            AppendNumber(value);
             if (category.Scope == CategoryScope.Interface && (report.Interfaces.Count > 1 || report.Slaves.Count > 0))
             {
-                AppendInterfaceDetail(line, report, category);
+                AppendInterfaceDetail(report, category);
             }
 
-            line.Append('\n');
+            Append("\n");
         }
     }
 
-    private void AppendInterfaceDetail(StringBuilder line, IntervalReport report, DropCategory category)
+    private void AppendInterfaceDetail(IntervalReport report, DropCategory category)
     {
-        line.Append(" (");
+        Append(" (");
         bool first = true;
         foreach (InterfaceDelta delta in report.Interfaces)
         {
@@ -100,7 +182,10 @@ internal sealed class ConsoleSink : IIntervalSink
                 continue;
             }
 
-            line.Append(first ? "" : ", ").Append(_registry.NameOf(delta.Series)).Append(": ").Append(value.ToString(CultureInfo.InvariantCulture));
+            Append(first ? "" : ", ");
+            Append(_registry.NameOf(delta.Series));
+            Append(": ");
+            AppendNumber(value);
             first = false;
             bool firstSlave = true;
             foreach (InterfaceDelta slave in report.Slaves)
@@ -111,11 +196,36 @@ internal sealed class ConsoleSink : IIntervalSink
                     continue;
                 }
 
-                line.Append(firstSlave ? " = " : " + ").Append(_registry.NameOf(slave.Series)).Append(' ').Append(slaveValue.ToString(CultureInfo.InvariantCulture));
+                Append(firstSlave ? " = " : " + ");
+                Append(_registry.NameOf(slave.Series));
+                Append(" ");
+                AppendNumber(slaveValue);
                 firstSlave = false;
             }
         }
 
-        line.Append(')');
+        Append(")");
+    }
+
+    private void AppendNumber(ulong value)
+    {
+        Ensure(20);
+        value.TryFormat(_buffer.AsSpan(_length), out int written, default, CultureInfo.InvariantCulture);
+        _length += written;
+    }
+
+    private void Append(ReadOnlySpan<char> text)
+    {
+        Ensure(text.Length);
+        text.CopyTo(_buffer.AsSpan(_length));
+        _length += text.Length;
+    }
+
+    private void Ensure(int extra)
+    {
+        if (_length + extra > _buffer.Length)
+        {
+            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + extra));
+        }
     }
 }

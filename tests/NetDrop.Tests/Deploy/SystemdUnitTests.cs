@@ -87,7 +87,8 @@ public sealed class SystemdUnitTests : IDisposable
         Assert.DoesNotContain("error:", result.Output + result.Error, StringComparison.Ordinal);
         Assert.Contains("rotating pattern: /var/log/netdrop/*.log", result.Output + result.Error, StringComparison.Ordinal);
         string text = File.ReadAllText(snippet);
-        Assert.Contains("copytruncate", text, StringComparison.Ordinal);
+        Assert.Contains("\n    create\n", text, StringComparison.Ordinal); // rename-and-create: copytruncate loses rows
+        Assert.DoesNotContain("\n    copytruncate", text, StringComparison.Ordinal);
         Assert.Contains("/var/log/netdrop/*.log", text, StringComparison.Ordinal);
     }
 
@@ -95,7 +96,7 @@ public sealed class SystemdUnitTests : IDisposable
     public void Logrotate_ReportsAnUnknownOption()
     {
         string broken = Path.Join(_root, "netdrop.logrotate");
-        File.WriteAllText(broken, File.ReadAllText(RepositoryRoot.Combine("deploy", "logrotate", "netdrop")).Replace("copytruncate", "copytrunc", StringComparison.Ordinal));
+        File.WriteAllText(broken, File.ReadAllText(RepositoryRoot.Combine("deploy", "logrotate", "netdrop")).Replace("\n    create\n", "\n    creat\n", StringComparison.Ordinal));
 
         ProcessRunner.Result result = ProcessRunner.Run(DeployTools.Logrotate, ["--debug", "--state", Path.Join(_root, "logrotate.state"), broken]);
 

@@ -3,13 +3,17 @@ using Microsoft.Extensions.Time.Testing;
 using NetDrop.Csv;
 using NetDrop.Monitoring;
 using NetDrop.Sampling;
+using NetDrop.Terminal;
 
 namespace NetDrop.Tests.Sampling;
 
 /// <summary>
 /// Guards the hot path's budget of zero bytes allocated per sample once warm (DESIGN.md "Budgets"): the real sources
 /// over the captured kernel root and this host's rtnetlink and ethtool, through <see cref="Sampler.Take"/>,
-/// <see cref="DeltaEngine.Compute"/> and <see cref="CsvRowFormatter.Format"/>, exactly as every interval runs them.
+/// <see cref="DeltaEngine.Compute"/> and the CSV and console sinks' <c>Write</c> (the row and the console line
+/// formatted into the sinks' pre-allocated queue buffers, handed to their writer threads), exactly as every interval
+/// runs them. Only the sampling thread is measured: the writer threads' write(2) calls allocate nothing either, but
+/// that is not what this guards.
 /// Not timed: the CPU budget is measured by bench/run.sh, where a busy CI machine cannot fail it.
 /// </summary>
 public sealed class SamplerAllocationTests
@@ -96,7 +100,7 @@ public sealed class SamplerAllocationTests
     /// <summary>
     /// Bytes allocated on this thread by one round of <see cref="SamplesPerRound"/> intervals once warm, counting only
     /// what <see cref="Sampler.Take"/>, <see cref="DeltaEngine.Compute"/> and <see cref="CsvRowFormatter.Format"/>
-    /// allocate. Deterministic on a loaded machine:
+    /// allocate (the sinks' Write included). Deterministic on a loaded machine:
     /// <list type="bullet">
     /// <item>Time is a <see cref="FakeTimeProvider"/> that moves one 5 s interval per sample, as the agent's clock does,
     /// so whatever the sources do with time (the resilience pipelines' circuit-breaker windows) happens on the same
@@ -115,24 +119,31 @@ public sealed class SamplerAllocationTests
     private static long AllocatedPerRoundOnceWarm(Sampler sampler, FakeTimeProvider time, InterfaceRegistry registry, out Sample last, out int rowLength)
     {
         var engine = new DeltaEngine(registry, new SeverityPolicy());
-        var formatter = new CsvRowFormatter();
+        string csvDirectory = Directory.CreateTempSubdirectory("netdrop-alloc-").FullName;
+        using var csv = new CsvSink(Path.Join(csvDirectory, "drops.log"));
+        csv.Open();
+        using var console = new ConsoleSink(TextWriter.Null, color: true, registry);
+        var sinks = new Sinks(csv, console);
         var report = new IntervalReport { InterfaceLabel = "eth0", Timestamp = new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero) };
         Sample previous = new(), current = new();
         sampler.Take(previous);
         rowLength = 0;
         for (int round = 0; round < 3; round++)
         {
-            Round(sampler, time, engine, formatter, report, ref previous, ref current, ref rowLength, out _);
+            Round(sampler, time, engine, sinks, report, ref previous, ref current, out _);
         }
 
         const int MaxRounds = 200; // each is a few milliseconds; tiering settles within a handful even under load
         for (int round = 0; round < MaxRounds; round++)
         {
             long compiledBefore = JitInfo.GetCompiledMethodCount(currentThread: true);
-            long allocated = Round(sampler, time, engine, formatter, report, ref previous, ref current, ref rowLength, out int events);
+            long allocated = Round(sampler, time, engine, sinks, report, ref previous, ref current, out int events);
             if (events == 0 && JitInfo.GetCompiledMethodCount(currentThread: true) == compiledBefore)
             {
                 last = previous;
+                Assert.True(csv.WaitUntilWritten(TimeSpan.FromSeconds(60)), "the CSV writer thread did not catch up");
+                rowLength = File.ReadLines(csv.Path).Skip(1).First().Length;
+                Directory.Delete(csvDirectory, recursive: true);
                 return allocated;
             }
         }
@@ -140,9 +151,11 @@ public sealed class SamplerAllocationTests
         throw new Xunit.Sdk.XunitException($"no round of {SamplesPerRound} samples ran without JIT compiling or interface events in {MaxRounds} rounds");
     }
 
+    private sealed record Sinks(CsvSink Csv, ConsoleSink Console);
+
     private static long Round(
-        Sampler sampler, FakeTimeProvider time, DeltaEngine engine, CsvRowFormatter formatter, IntervalReport report,
-        ref Sample previous, ref Sample current, ref int rowLength, out int events)
+        Sampler sampler, FakeTimeProvider time, DeltaEngine engine, Sinks sinks, IntervalReport report,
+        ref Sample previous, ref Sample current, out int events)
     {
         events = 0;
         long allocated = 0;
@@ -153,7 +166,8 @@ public sealed class SamplerAllocationTests
             sampler.Take(current);
             engine.Compute(previous, current, report, Interval);
             report.Iteration = i;
-            rowLength = formatter.Format(report).Length;
+            sinks.Csv.Write(report);
+            sinks.Console.Write(report);
             allocated += GC.GetAllocatedBytesForCurrentThread() - before;
             events += report.Events.Count;
             (previous, current) = (current, previous);

@@ -58,6 +58,13 @@ internal sealed class MonitorProcess : IDisposable
     public static MonitorProcess StartHere(string csvPath, IDictionary<string, string>? environment, params string[] arguments) =>
         Launch(Dotnet, [NetDropDll, .. arguments], csvPath, environment);
 
+    /// <summary>
+    /// Starts <c>netdrop</c> here with its stdout opened on <paramref name="stdoutPath"/> (a FIFO the test never reads,
+    /// to block it) instead of a pipe the test drains; stderr is still collected.
+    /// </summary>
+    public static MonitorProcess StartHereWithStdout(string stdoutPath, string csvPath, params string[] arguments) =>
+        Launch("sh", ["-c", "out=$1; shift; exec \"$@\" >\"$out\"", "sh", stdoutPath, Dotnet, NetDropDll, .. arguments], csvPath, environment: null);
+
     public int ProcessId => _process.Id;
 
     public bool HasExited => _process.HasExited;
