@@ -13,7 +13,15 @@ internal static partial class Interop
         internal const int EAGAIN = 11;
         internal const int EACCES = 13;
         internal const int ENODEV = 19;
+        internal const int EISDIR = 21;
         internal const int EINVAL = 22;
+        internal const int EFBIG = 27;
+
+        /// <summary>
+        /// "Bad message": no syscall here returns it; NetDrop reports it for a kernel file whose text is not the
+        /// kernel's format (a cut-off line, CRLF, a NUL, a number out of range), so the failure reads as what it is.
+        /// </summary>
+        internal const int EBADMSG = 74;
         internal const int EOPNOTSUPP = 95;
         internal const int ENOBUFS = 105;
 

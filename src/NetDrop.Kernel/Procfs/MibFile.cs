@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace NetDrop.Kernel.Procfs;
@@ -30,23 +29,56 @@ internal sealed class MibFile : NamedCounterFile<MibKey>
             Resolve(content);
         }
 
+        Valid.Clear();
         int valueIndex = 0;
         bool isHeader = true;
-        foreach (ReadOnlySpan<byte> line in new ProcLines(content))
+        ReadOnlySpan<byte> header = default;
+        var lines = new ProcLines(content);
+        while (lines.MoveNext())
         {
-            if (!isHeader)
+            ReadOnlySpan<byte> line = lines.Current;
+            if (isHeader)
             {
-                valueIndex = ParseValues(line, valueIndex);
+                header = line;
+            }
+            else
+            {
+                valueIndex = ParseValues(header, line, lines.CurrentIsTerminated, valueIndex);
             }
 
             isHeader = !isHeader;
         }
     }
 
-    private int ParseValues(ReadOnlySpan<byte> line, int valueIndex)
+    /// <summary>
+    /// Parses one value line against its header and returns the index of the next group's first field. The line's
+    /// values count only when it is the header's partner: same group, as many values as names, and a terminating
+    /// <c>\n</c> (netstat_seq_show prints both lines whole). Otherwise the whole group stays invalid: a cut-off or
+    /// split line cannot say which of its numbers lost digits.
+    /// </summary>
+    private int ParseValues(ReadOnlySpan<byte> header, ReadOnlySpan<byte> line, bool terminated, int valueIndex)
     {
+        int headerColon = header.IndexOf((byte)':');
+        if (headerColon <= 0)
+        {
+            return valueIndex; // Resolve counted no fields for a header without a group
+        }
+
+        ReadOnlySpan<byte> names = header[(headerColon + 1)..];
+        int nameCount = CountFields(names);
         int colon = line.IndexOf((byte)':');
-        ReadOnlySpan<byte> rest = colon < 0 ? default : line[(colon + 1)..];
+        if (!terminated || colon != headerColon || !line[..colon].SequenceEqual(header[..headerColon]))
+        {
+            return valueIndex + nameCount;
+        }
+
+        ReadOnlySpan<byte> rest = line[(colon + 1)..];
+        if (CountFields(rest) != nameCount || valueIndex + nameCount > Values.Length)
+        {
+            return valueIndex + nameCount;
+        }
+
+        int index = valueIndex;
         foreach (Range range in rest.Split((byte)' '))
         {
             ReadOnlySpan<byte> field = rest[range];
@@ -55,23 +87,27 @@ internal sealed class MibFile : NamedCounterFile<MibKey>
                 continue;
             }
 
-            if (valueIndex >= Values.Length)
-            {
-                break; // a truncated header with more values than names: ignore the extra values
-            }
-
-            // "Tcp: MaxConn" is signed (-1 means dynamic); it is a setting, not a counter, and nothing deltas it.
-            if (!ulong.TryParse(field, NumberStyles.None, CultureInfo.InvariantCulture, out Values[valueIndex]))
-            {
-                Values[valueIndex] = long.TryParse(field, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long signed)
-                    ? unchecked((ulong)signed)
-                    : 0;
-            }
-
-            valueIndex++;
+            // Digits only. "Tcp: MaxConn" is signed (-1 means dynamic, snmp_seq_show_tcp_udp prints
+            // it with %ld); it is a setting, not a counter, so it reads as invalid like any other non-counter text.
+            Valid[index] = KernelNumbers.TryParseDecimal(field, out Values[index]);
+            index++;
         }
 
-        return valueIndex;
+        return valueIndex + nameCount;
+    }
+
+    private static int CountFields(ReadOnlySpan<byte> fields)
+    {
+        int count = 0;
+        foreach (Range range in fields.Split((byte)' '))
+        {
+            if (!fields[range].IsEmpty)
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     // PERF: the header lines are compared byte for byte with the last schema's; parsing names only happens when the

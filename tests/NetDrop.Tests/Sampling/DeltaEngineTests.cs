@@ -68,6 +68,20 @@ public class DeltaEngineTests
     }
 
     [Fact]
+    public void Compute_SoftnetCpuBroughtOnline_StartsABaselineNotItsTotalSinceBoot()
+    {
+        // CPU 1 comes back online with the 7,000 drops it counted before it went offline (its softnet_data is never
+        // reset): those are not this interval's.
+        IntervalReport report = Compute(
+            new SampleBuilder().Softnet((0, 10, 0)),
+            new SampleBuilder().Softnet((0, 15, 0), (1, 7_000, 30)));
+
+        Assert.Equal([new SoftnetDelta(0, 5, 0), new SoftnetDelta(1, 0, 0)], report.Cpus);
+        Assert.Equal(5UL, report[DropCategories.Softirq]);
+        Assert.Equal(0UL, report[DropCategories.SoftnetSqueeze]);
+    }
+
+    [Fact]
     public void Compute_InterfaceCounterReset_CountsNewValueNotNegative()
     {
         IntervalReport report = Compute(
