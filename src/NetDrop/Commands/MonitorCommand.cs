@@ -187,10 +187,27 @@ internal static class MonitorCommand
             options.Count = CommandLineValues.ParseCount(count, "--count");
         }
 
+        // A stop signal before the host runs (StopSignals) ends the run at the next step with exit 0; the session's
+        // Dispose closes the CSV, which holds at most its header, so it is never left half-written.
+        if (StopSignals.StopRequested)
+        {
+            return ExitCodes.Ok;
+        }
+
         using var session = new MonitorSession(options, Console.Out, Console.Error);
+        if (StopSignals.StopRequested)
+        {
+            return ExitCodes.Ok;
+        }
+
         session.WriteBanner();
         using IHost host = NetDropHost.Build(session, Environment.GetEnvironmentVariables());
         var sampling = (SamplingService)host.Services.GetService(typeof(SamplingService))!;
+        var lifetime = (IHostApplicationLifetime)host.Services.GetService(typeof(IHostApplicationLifetime))!;
+
+        // From here a stop is the host's: the interval in progress finishes, the CSV is fsynced, the exporter pushes.
+        // Registering on a token already cancelled calls StopApplication at once.
+        using CancellationTokenRegistration stop = StopSignals.Token.Register(lifetime.StopApplication);
         await host.StartAsync().ConfigureAwait(false);
         await host.WaitForShutdownAsync().ConfigureAwait(false);
         return sampling.ExitCode;
