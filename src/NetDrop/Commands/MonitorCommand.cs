@@ -102,7 +102,8 @@ internal static class MonitorCommand
     {
         var command = new Command("monitor", """
             Watch packet drops on this host, layer by layer, and report every interval on the console, in a CSV and,
-            when an OTLP endpoint is configured, as OpenTelemetry metrics and CRIT log records.
+            when an OTLP endpoint is configured, as OpenTelemetry metrics and CRIT log records. SIGTERM, SIGINT (Ctrl+C)
+            and SIGHUP stop it between intervals with exit 0, the CSV fsynced.
 
             Examples:
               netdrop monitor --interface eth0 --interval 5 --csv /var/log/network_drops.log
