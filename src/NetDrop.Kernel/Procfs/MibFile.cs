@@ -17,6 +17,8 @@ namespace NetDrop.Kernel.Procfs;
 /// </summary>
 internal sealed class MibFile : NamedCounterFile<MibKey>
 {
+    private int[] _nameCounts = []; // per header line of the current layout: how many names it has
+
     public MibFile(string path)
         : base(path, initialCapacity: 16 * 1024)
     {
@@ -31,6 +33,7 @@ internal sealed class MibFile : NamedCounterFile<MibKey>
 
         Valid.Clear();
         int valueIndex = 0;
+        int pair = 0;
         bool isHeader = true;
         ReadOnlySpan<byte> header = default;
         var lines = new ProcLines(content);
@@ -43,7 +46,10 @@ internal sealed class MibFile : NamedCounterFile<MibKey>
             }
             else
             {
-                valueIndex = ParseValues(header, line, lines.CurrentIsTerminated, valueIndex);
+                int nameCount = pair < _nameCounts.Length ? _nameCounts[pair] : 0;
+                ParseValues(header, line, lines.CurrentIsTerminated, valueIndex, nameCount);
+                valueIndex += nameCount;
+                pair++;
             }
 
             isHeader = !isHeader;
@@ -51,34 +57,23 @@ internal sealed class MibFile : NamedCounterFile<MibKey>
     }
 
     /// <summary>
-    /// Parses one value line against its header and returns the index of the next group's first field. The line's
-    /// values count only when it is the header's partner: same group, as many values as names, and a terminating
-    /// <c>\n</c> (netstat_seq_show prints both lines whole). Otherwise the whole group stays invalid: a cut-off or
-    /// split line cannot say which of its numbers lost digits.
+    /// Parses one value line into the fields <paramref name="first"/> … <paramref name="first"/> + <paramref name="count"/>
+    /// of its header. The values count only when the line is the header's partner: same group, exactly as many values
+    /// as names, and a terminating <c>\n</c> (netstat_seq_show prints both lines whole). Otherwise the whole group stays
+    /// invalid: a cut-off or split line cannot say which of its numbers lost digits.
     /// </summary>
-    private int ParseValues(ReadOnlySpan<byte> header, ReadOnlySpan<byte> line, bool terminated, int valueIndex)
+    private void ParseValues(ReadOnlySpan<byte> header, ReadOnlySpan<byte> line, bool terminated, int first, int count)
     {
-        int headerColon = header.IndexOf((byte)':');
-        if (headerColon <= 0)
-        {
-            return valueIndex; // Resolve counted no fields for a header without a group
-        }
-
-        ReadOnlySpan<byte> names = header[(headerColon + 1)..];
-        int nameCount = CountFields(names);
         int colon = line.IndexOf((byte)':');
-        if (!terminated || colon != headerColon || !line[..colon].SequenceEqual(header[..headerColon]))
+        int end = first + count;
+        if (count == 0 || !terminated || colon <= 0 || end > Values.Length ||
+            header.Length <= colon || header[colon] != (byte)':' || !line[..colon].SequenceEqual(header[..colon]))
         {
-            return valueIndex + nameCount;
+            return;
         }
 
         ReadOnlySpan<byte> rest = line[(colon + 1)..];
-        if (CountFields(rest) != nameCount || valueIndex + nameCount > Values.Length)
-        {
-            return valueIndex + nameCount;
-        }
-
-        int index = valueIndex;
+        int index = first;
         foreach (Range range in rest.Split((byte)' '))
         {
             ReadOnlySpan<byte> field = rest[range];
@@ -87,27 +82,22 @@ internal sealed class MibFile : NamedCounterFile<MibKey>
                 continue;
             }
 
-            // Digits only. "Tcp: MaxConn" is signed (-1 means dynamic, snmp_seq_show_tcp_udp prints
-            // it with %ld); it is a setting, not a counter, so it reads as invalid like any other non-counter text.
+            if (index == end)
+            {
+                index++; // more values than names
+                break;
+            }
+
+            // Digits only. "Tcp: MaxConn" is signed (-1 means dynamic, snmp_seq_show_tcp_udp prints it with %ld); it is
+            // a setting, not a counter, so it reads as invalid like any other non-counter text.
             Valid[index] = KernelNumbers.TryParseDecimal(field, out Values[index]);
             index++;
         }
 
-        return valueIndex + nameCount;
-    }
-
-    private static int CountFields(ReadOnlySpan<byte> fields)
-    {
-        int count = 0;
-        foreach (Range range in fields.Split((byte)' '))
+        if (index != end)
         {
-            if (!fields[range].IsEmpty)
-            {
-                count++;
-            }
+            Valid[first..end].Clear();
         }
-
-        return count;
     }
 
     // PERF: the header lines are compared byte for byte with the last schema's; parsing names only happens when the
@@ -145,6 +135,7 @@ internal sealed class MibFile : NamedCounterFile<MibKey>
     private void Resolve(ReadOnlySpan<byte> content)
     {
         var slotsByKey = new Dictionary<MibKey, int>();
+        var nameCounts = new List<int>();
         using var headers = new MemoryStream();
         int fieldCount = 0;
         bool isHeader = true;
@@ -154,6 +145,7 @@ internal sealed class MibFile : NamedCounterFile<MibKey>
             {
                 headers.Write(line);
                 int colon = line.IndexOf((byte)':');
+                int before = fieldCount;
                 if (colon > 0)
                 {
                     string group = Encoding.ASCII.GetString(line[..colon]);
@@ -169,11 +161,14 @@ internal sealed class MibFile : NamedCounterFile<MibKey>
                         fieldCount++;
                     }
                 }
+
+                nameCounts.Add(fieldCount - before);
             }
 
             isHeader = !isHeader;
         }
 
+        _nameCounts = [.. nameCounts];
         Resolve(slotsByKey, fieldCount, headers.ToArray());
     }
 }

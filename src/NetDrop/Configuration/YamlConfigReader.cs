@@ -23,8 +23,9 @@ namespace NetDrop.Configuration;
 /// NOTE: the file is untrusted input and read before anything else runs, so it is bounded: a regular file only (a
 /// FIFO would block the start, <c>/dev/zero</c> never ends), at most <see cref="MaxFileBytes"/>, nested at most
 /// <see cref="MaxDepth"/> deep, one document. The depth check walks the parser's event stream before the node model
-/// is built and stops at the first node too deep: YamlDotNet's scanner does work per open flow level for every token,
-/// so 80 KB of <c>[[[[…</c> took 30 s; bounded, parsing stays linear in the file's size.
+/// is built and stops at the first node too deep: 80 KB of nested flow sequences (<c>[[[[…</c>) took YamlDotNet 30 s
+/// and 40,000 levels overflowed its scanner's stack (a crash no handler can catch); with depth bounded, parsing stays
+/// linear in the file's size.
 /// </remarks>
 internal static class YamlConfigReader
 {
