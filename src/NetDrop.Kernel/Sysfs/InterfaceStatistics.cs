@@ -21,18 +21,22 @@ namespace NetDrop.Kernel.Sysfs;
 /// </summary>
 internal sealed class InterfaceStatistics
 {
+    private const int AttributeMaxLength = 4096;
+
     private readonly KernelFile _ifindex;
     private readonly KernelFile[] _statistics;
 
     public InterfaceStatistics(string sysRoot, string name)
     {
         Name = name;
-        _ifindex = new KernelFile(Path.Join(KernelPaths.Interface(sysRoot, name), "ifindex"), initialCapacity: 32);
+        // A sysfs attribute is at most one page (fs/sysfs/file.c: sysfs_kf_seq_show formats into a PAGE_SIZE buffer),
+        // so anything longer (a device swapped in) is cut off there.
+        _ifindex = new KernelFile(Path.Join(KernelPaths.Interface(sysRoot, name), "ifindex"), initialCapacity: 32, maxLength: AttributeMaxLength);
         _statistics = new KernelFile[InterfaceStatisticNames.InFieldOrder.Length];
         for (int i = 0; i < _statistics.Length; i++)
         {
             _statistics[i] = new KernelFile(
-                KernelPaths.InterfaceStatistic(sysRoot, name, InterfaceStatisticNames.InFieldOrder[i]), initialCapacity: 32);
+                KernelPaths.InterfaceStatistic(sysRoot, name, InterfaceStatisticNames.InFieldOrder[i]), initialCapacity: 32, maxLength: AttributeMaxLength);
         }
     }
 
