@@ -13,7 +13,8 @@ namespace NetDrop.Configuration;
 /// </summary>
 internal static class OtelEnvironment
 {
-    private static readonly string[] s_signals = ["", "_METRICS", "_LOGS", "_TRACES"];
+    // The signals NetDrop exports (it sends no traces, so OTEL_EXPORTER_OTLP_TRACES_* is none of its business).
+    private static readonly string[] s_signals = ["", "_METRICS", "_LOGS"];
 
     /// <summary>Throws <see cref="UsageException"/> for the first standard variable that is set but not valid.</summary>
     public static void Validate(IDictionary environment)
