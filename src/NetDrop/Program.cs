@@ -6,12 +6,41 @@ namespace NetDrop;
 
 internal static class Program
 {
+    // The subcommands that are not the monitor (RootCommand lists them too; they are needed before it is built).
+    private static readonly string[] s_otherCommands = ["analyze", "config", "health", "prepare-log-dir", "--help", "-h", "-?", "--version"];
+
     public static async Task<int> Main(string[] args)
+    {
+        // First of all, before anything that takes time: a stop signal in the start-up window must stop the monitor
+        // cleanly, not kill it (see StopSignals). The other commands keep the default: Ctrl+C ends an analyze at once.
+        if (args.Length == 0 || !s_otherCommands.Contains(args[0]))
+        {
+            StopSignals.Install();
+        }
+
+        try
+        {
+            return await RunAsync(args).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Last resort: every bad input has its own check and message, so reaching this is a bug; it still gets
+            // one sentence and an exit code the unit's RestartPreventExitStatus knows, never a stack trace (exit 134).
+            bool input = ex is FormatException or OverflowException or ArgumentException or YamlDotNet.Core.YamlException;
+            await Console.Error.WriteLineAsync(
+                $"netdrop: unexpected {ex.GetType().Name} {(input ? "reading the input" : "at run time")}: {ex.Message} (please report this)").ConfigureAwait(false);
+            return input ? ExitCodes.Usage : ExitCodes.RuntimeFailure;
+        }
+    }
+
+    private static async Task<int> RunAsync(string[] args)
     {
         var root = new RootCommand("""
             NetDrop finds where this Linux host drops packets, layer by layer: NIC rings, qdiscs, the softirq backlog,
             TCP SYN and accept queues, TCP and UDP socket buffers. Counters come straight from the kernel (procfs,
             sysfs, rtnetlink, ethtool ioctl); each interval's deltas go to the console and a CSV.
+            SIGTERM, SIGINT (Ctrl+C) and SIGHUP stop the monitor between intervals: the CSV is fsynced and OTLP export
+            gets its last push; exit 0.
 
             Seed-compatible form (as network_monitor_prod.sh), with the options of 'netdrop monitor':
               netdrop [INTERFACE] [INTERVAL] [LOGFILE]       defaults: eth0 5 /var/log/network_drops.log

@@ -16,10 +16,17 @@ internal static partial class Interop
         internal const int ENOTDIR = 20;
         internal const int EISDIR = 21;
         internal const int EINVAL = 22;
+        internal const int EFBIG = 27;
         internal const int ENOSPC = 28;
         internal const int EROFS = 30;
         internal const int ENAMETOOLONG = 36;
         internal const int ELOOP = 40;
+
+        /// <summary>
+        /// "Bad message": no syscall here returns it; NetDrop reports it for a kernel file whose text is not the
+        /// kernel's format (a cut-off line, CRLF, a NUL, a number out of range), so the failure reads as what it is.
+        /// </summary>
+        internal const int EBADMSG = 74;
         internal const int EOPNOTSUPP = 95;
         internal const int ENOBUFS = 105;
 

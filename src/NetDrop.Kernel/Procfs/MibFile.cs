@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace NetDrop.Kernel.Procfs;
@@ -18,6 +17,8 @@ namespace NetDrop.Kernel.Procfs;
 /// </summary>
 internal sealed class MibFile : NamedCounterFile<MibKey>
 {
+    private int[] _nameCounts = []; // per header line of the current layout: how many names it has
+
     public MibFile(string path)
         : base(path, initialCapacity: 16 * 1024)
     {
@@ -30,23 +31,49 @@ internal sealed class MibFile : NamedCounterFile<MibKey>
             Resolve(content);
         }
 
+        Valid.Clear();
         int valueIndex = 0;
+        int pair = 0;
         bool isHeader = true;
-        foreach (ReadOnlySpan<byte> line in new ProcLines(content))
+        ReadOnlySpan<byte> header = default;
+        var lines = new ProcLines(content);
+        while (lines.MoveNext())
         {
-            if (!isHeader)
+            ReadOnlySpan<byte> line = lines.Current;
+            if (isHeader)
             {
-                valueIndex = ParseValues(line, valueIndex);
+                header = line;
+            }
+            else
+            {
+                int nameCount = pair < _nameCounts.Length ? _nameCounts[pair] : 0;
+                ParseValues(header, line, lines.CurrentIsTerminated, valueIndex, nameCount);
+                valueIndex += nameCount;
+                pair++;
             }
 
             isHeader = !isHeader;
         }
     }
 
-    private int ParseValues(ReadOnlySpan<byte> line, int valueIndex)
+    /// <summary>
+    /// Parses one value line into the fields <paramref name="first"/> … <paramref name="first"/> + <paramref name="count"/>
+    /// of its header. The values count only when the line is the header's partner: same group, exactly as many values
+    /// as names, and a terminating <c>\n</c> (netstat_seq_show prints both lines whole). Otherwise the whole group stays
+    /// invalid: a cut-off or split line cannot say which of its numbers lost digits.
+    /// </summary>
+    private void ParseValues(ReadOnlySpan<byte> header, ReadOnlySpan<byte> line, bool terminated, int first, int count)
     {
         int colon = line.IndexOf((byte)':');
-        ReadOnlySpan<byte> rest = colon < 0 ? default : line[(colon + 1)..];
+        int end = first + count;
+        if (count == 0 || !terminated || colon <= 0 || end > Values.Length ||
+            header.Length <= colon || header[colon] != (byte)':' || !line[..colon].SequenceEqual(header[..colon]))
+        {
+            return;
+        }
+
+        ReadOnlySpan<byte> rest = line[(colon + 1)..];
+        int index = first;
         foreach (Range range in rest.Split((byte)' '))
         {
             ReadOnlySpan<byte> field = rest[range];
@@ -55,23 +82,22 @@ internal sealed class MibFile : NamedCounterFile<MibKey>
                 continue;
             }
 
-            if (valueIndex >= Values.Length)
+            if (index == end)
             {
-                break; // a truncated header with more values than names: ignore the extra values
+                index++; // more values than names
+                break;
             }
 
-            // "Tcp: MaxConn" is signed (-1 means dynamic); it is a setting, not a counter, and nothing deltas it.
-            if (!ulong.TryParse(field, NumberStyles.None, CultureInfo.InvariantCulture, out Values[valueIndex]))
-            {
-                Values[valueIndex] = long.TryParse(field, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long signed)
-                    ? unchecked((ulong)signed)
-                    : 0;
-            }
-
-            valueIndex++;
+            // Digits only. "Tcp: MaxConn" is signed (-1 means dynamic, snmp_seq_show_tcp_udp prints it with %ld); it is
+            // a setting, not a counter, so it reads as invalid like any other non-counter text.
+            Valid[index] = KernelNumbers.TryParseDecimal(field, out Values[index]);
+            index++;
         }
 
-        return valueIndex;
+        if (index != end)
+        {
+            Valid[first..end].Clear();
+        }
     }
 
     // PERF: the header lines are compared byte for byte with the last schema's; parsing names only happens when the
@@ -109,6 +135,7 @@ internal sealed class MibFile : NamedCounterFile<MibKey>
     private void Resolve(ReadOnlySpan<byte> content)
     {
         var slotsByKey = new Dictionary<MibKey, int>();
+        var nameCounts = new List<int>();
         using var headers = new MemoryStream();
         int fieldCount = 0;
         bool isHeader = true;
@@ -118,6 +145,7 @@ internal sealed class MibFile : NamedCounterFile<MibKey>
             {
                 headers.Write(line);
                 int colon = line.IndexOf((byte)':');
+                int before = fieldCount;
                 if (colon > 0)
                 {
                     string group = Encoding.ASCII.GetString(line[..colon]);
@@ -133,11 +161,14 @@ internal sealed class MibFile : NamedCounterFile<MibKey>
                         fieldCount++;
                     }
                 }
+
+                nameCounts.Add(fieldCount - before);
             }
 
             isHeader = !isHeader;
         }
 
+        _nameCounts = [.. nameCounts];
         Resolve(slotsByKey, fieldCount, headers.ToArray());
     }
 }

@@ -6,6 +6,12 @@ namespace NetDrop.Kernel.Procfs;
 /// changed (new kernel fields, <c>IcmpMsg:</c> growing), so a steady-state read is a byte comparison plus number
 /// parsing into a reused array.
 /// </summary>
+/// <remarks>
+/// NOTE: a value is only ever what the kernel printed. A field whose text does not parse as an unsigned decimal
+/// (CRLF, a NUL, 2^64, a negative number, a cut-off line) is <em>invalid</em> for that parse, and
+/// <see cref="TryGetValue"/> says so instead of handing out 0 or a stale value: a counter read as 0 (or as
+/// <c>(ulong)-5</c>) once makes the next good read look like every drop since boot happened in one interval.
+/// </remarks>
 /// <typeparam name="TKey">How a counter is named in this file.</typeparam>
 internal abstract class NamedCounterFile<TKey>
     where TKey : notnull
@@ -14,6 +20,7 @@ internal abstract class NamedCounterFile<TKey>
     private readonly List<TKey> _keys = [];
     private readonly List<int> _slots = []; // per key: index into _values, -1 if this kernel lacks the field
     private ulong[] _values = [];
+    private bool[] _valid = []; // per field: the last parse read a well-formed value for it
 
     protected NamedCounterFile(string path, int initialCapacity)
     {
@@ -34,6 +41,9 @@ internal abstract class NamedCounterFile<TKey>
     /// <summary>The values of every field of the current layout, by position.</summary>
     protected Span<ulong> Values => _values;
 
+    /// <summary>Per field of <see cref="Values"/>: whether the current parse read a well-formed value for it.</summary>
+    protected Span<bool> Valid => _valid;
+
     /// <summary>Registers a counter to read; returns the handle for <see cref="TryGetValue"/>.</summary>
     public int Register(TKey key)
     {
@@ -43,14 +53,30 @@ internal abstract class NamedCounterFile<TKey>
         return _keys.Count - 1;
     }
 
-    /// <summary>Whether the last parse found the key in this kernel's file.</summary>
-    public bool IsPresent(int handle) => _slots[handle] >= 0;
+    /// <summary>Whether the last parse found the key in this kernel's file with a well-formed value.</summary>
+    public bool IsPresent(int handle) => TryGetValue(handle, out _);
 
+    /// <summary>The key's value from the last parse; false when the file lacks it or its text did not parse.</summary>
     public bool TryGetValue(int handle, out ulong value)
     {
         int slot = _slots[handle];
-        value = slot >= 0 ? _values[slot] : 0;
-        return slot >= 0;
+        bool valid = slot >= 0 && _valid[slot];
+        value = valid ? _values[slot] : 0;
+        return valid;
+    }
+
+    /// <summary>Whether the last parse read at least one registered key (false for an empty or garbled file).</summary>
+    public bool AnyRegisteredKeyValid()
+    {
+        for (int i = 0; i < _slots.Count; i++)
+        {
+            if (_slots[i] >= 0 && _valid[_slots[i]])
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Reads the file and parses every registered key. Returns false with the errno if it cannot be read.</summary>
@@ -72,6 +98,7 @@ internal abstract class NamedCounterFile<TKey>
     protected void Resolve(Dictionary<TKey, int> slotsByKey, int fieldCount, byte[] schema)
     {
         _values = new ulong[fieldCount];
+        _valid = new bool[fieldCount];
         for (int i = 0; i < _keys.Count; i++)
         {
             _slots[i] = slotsByKey.TryGetValue(_keys[i], out int slot) ? slot : -1;

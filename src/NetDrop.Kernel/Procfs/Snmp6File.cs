@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace NetDrop.Kernel.Procfs;
@@ -27,17 +26,22 @@ internal sealed class Snmp6File : NamedCounterFile<string>
             Resolve(content);
         }
 
+        Valid.Clear();
         int index = 0;
-        foreach (ReadOnlySpan<byte> line in new ProcLines(content))
+        var lines = new ProcLines(content);
+        while (lines.MoveNext())
         {
-            if (!TrySplit(line, out _, out ReadOnlySpan<byte> value))
+            if (!TrySplit(lines.Current, out _, out ReadOnlySpan<byte> value))
             {
                 continue;
             }
 
+            // snmp6_seq_show_item prints "%-32s\t%lu\n": digits and a newline, nothing else. A cut-off last line may
+            // have lost digits, so it counts only when terminated.
             if (index < Values.Length)
             {
-                Values[index] = ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out ulong parsed) ? parsed : 0;
+                Valid[index] = lines.CurrentIsTerminated &&
+                    KernelNumbers.TryParseDecimal(value, out Values[index]);
             }
 
             index++;
@@ -92,6 +96,7 @@ internal sealed class Snmp6File : NamedCounterFile<string>
     {
         var slotsByName = new Dictionary<string, int>(StringComparer.Ordinal);
         using var schema = new MemoryStream();
+        int fieldCount = 0;
         foreach (ReadOnlySpan<byte> line in new ProcLines(content))
         {
             if (!TrySplit(line, out ReadOnlySpan<byte> name, out _))
@@ -99,11 +104,13 @@ internal sealed class Snmp6File : NamedCounterFile<string>
                 continue;
             }
 
-            slotsByName.TryAdd(Encoding.ASCII.GetString(name), slotsByName.Count);
+            // One slot per line, as Parse counts them: a name seen twice (a garbled read) keeps its first position.
+            slotsByName.TryAdd(Encoding.ASCII.GetString(name), fieldCount);
+            fieldCount++;
             schema.Write(name);
             schema.WriteByte((byte)'\n');
         }
 
-        Resolve(slotsByName, slotsByName.Count, schema.ToArray());
+        Resolve(slotsByName, fieldCount, schema.ToArray());
     }
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace NetDrop.Kernel.Procfs;
 
 /// <summary>
@@ -31,27 +29,45 @@ internal sealed class SoftnetStatFile
 
     public int Count { get; private set; }
 
+    /// <summary>
+    /// Reads and parses the file. Returns false with the errno when it cannot be read, or with <c>EBADMSG</c> when its
+    /// text is not what <c>softnet_seq_show</c> prints (see <see cref="Parse"/>); <see cref="Cpus"/> is then empty.
+    /// </summary>
     public bool TryRead(out int errno)
     {
         if (!_file.TryRead(out ReadOnlySpan<byte> content, out errno))
         {
+            Count = 0;
             return false;
         }
 
-        Parse(content);
+        if (!Parse(content))
+        {
+            errno = Interop.Errno.EBADMSG;
+            return false;
+        }
+
         return true;
     }
 
-    /// <summary>Parses content already read. Lines with fewer than three values are skipped as malformed.</summary>
-    public void Parse(ReadOnlySpan<byte> content)
+    /// <summary>
+    /// Parses content already read. Returns false, leaving no rows, unless every line is what softnet_seq_show prints:
+    /// hex 32-bit values only, at least three, the same count on every line, each line ending in <c>\n</c>, and CPU ids
+    /// (column 13) rising. A host always has one online CPU, so an empty file is malformed too. NOTE: one bad line
+    /// spoils the whole read on purpose: a CPU row that went missing would look like a CPU going offline, and its
+    /// next good row like a CPU coming back.
+    /// </summary>
+    public bool Parse(ReadOnlySpan<byte> content)
     {
         Count = 0;
         int row = 0;
-        foreach (ReadOnlySpan<byte> line in new ProcLines(content))
+        int columns = -1;
+        var lines = new ProcLines(content);
+        while (lines.MoveNext())
         {
+            ReadOnlySpan<byte> line = lines.Current;
             var cpu = new SoftnetCpu { Cpu = row };
             int column = 0;
-            bool valid = true;
             foreach (Range fieldRange in line.Split((byte)' '))
             {
                 ReadOnlySpan<byte> field = line[fieldRange];
@@ -60,10 +76,9 @@ internal sealed class SoftnetStatFile
                     continue;
                 }
 
-                if (!uint.TryParse(field, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out uint value))
+                if (!KernelNumbers.TryParseHex32(field, out uint value))
                 {
-                    valid = false;
-                    break;
+                    return Malformed();
                 }
 
                 switch (column)
@@ -71,18 +86,20 @@ internal sealed class SoftnetStatFile
                     case 0: cpu.Processed = value; break;
                     case 1: cpu.Dropped = value; break;
                     case 2: cpu.TimeSqueeze = value; break;
-                    case CpuIdColumn: cpu.Cpu = (int)value; break;
+                    case CpuIdColumn: cpu.Cpu = (int)Math.Min(value, int.MaxValue); break;
                 }
 
                 column++;
             }
 
-            row++;
-            if (!valid || column < 3)
+            if (!lines.CurrentIsTerminated || column < 3 || (columns >= 0 && column != columns) ||
+                (Count > 0 && cpu.Cpu <= _cpus[Count - 1].Cpu))
             {
-                continue;
+                return Malformed();
             }
 
+            columns = column;
+            row++;
             if (Count == _cpus.Length)
             {
                 Array.Resize(ref _cpus, _cpus.Length * 2);
@@ -90,5 +107,13 @@ internal sealed class SoftnetStatFile
 
             _cpus[Count++] = cpu;
         }
+
+        return Count > 0 || Malformed();
+    }
+
+    private bool Malformed()
+    {
+        Count = 0;
+        return false;
     }
 }

@@ -107,7 +107,8 @@ internal static class MonitorCommand
     {
         var command = new Command("monitor", """
             Watch packet drops on this host, layer by layer, and report every interval on the console, in a CSV and,
-            when an OTLP endpoint is configured, as OpenTelemetry metrics and CRIT log records.
+            when an OTLP endpoint is configured, as OpenTelemetry metrics and CRIT log records. SIGTERM, SIGINT (Ctrl+C)
+            and SIGHUP stop it between intervals with exit 0, the CSV fsynced.
 
             Examples:
               netdrop monitor --interface eth0 --interval 5 --csv /var/log/network_drops.log
@@ -193,10 +194,27 @@ internal static class MonitorCommand
             options.Count = CommandLineValues.ParseCount(count, "--count");
         }
 
+        // A stop signal before the host runs (StopSignals) ends the run at the next step with exit 0; the session's
+        // Dispose closes the CSV, which holds at most its header, so it is never left half-written.
+        if (StopSignals.StopRequested)
+        {
+            return ExitCodes.Ok;
+        }
+
         using var session = new MonitorSession(options, Console.Out, Console.Error);
+        if (StopSignals.StopRequested)
+        {
+            return ExitCodes.Ok;
+        }
+
         session.WriteBanner();
         using IHost host = NetDropHost.Build(session, Environment.GetEnvironmentVariables());
         var sampling = (SamplingService)host.Services.GetService(typeof(SamplingService))!;
+        var lifetime = (IHostApplicationLifetime)host.Services.GetService(typeof(IHostApplicationLifetime))!;
+
+        // From here a stop is the host's: the interval in progress finishes, the CSV is fsynced, the exporter pushes.
+        // Registering on a token already cancelled calls StopApplication at once.
+        using CancellationTokenRegistration stop = StopSignals.Token.Register(lifetime.StopApplication);
         try
         {
             await host.StartAsync().ConfigureAwait(false);

@@ -63,7 +63,8 @@ internal static class ConfigKeys
     {
         string? best = null;
         int bestDistance = int.MaxValue;
-        foreach (string candidate in All.Select(key => key.Path).Append("thresholds"))
+        IEnumerable<string> thresholds = DropCategories.All.Where(category => category.IsDrop).Select(category => ThresholdsPrefix + category.Column);
+        foreach (string candidate in All.Select(key => key.Path).Append("thresholds").Concat(thresholds))
         {
             int distance = EditDistance(path, candidate);
             if (distance < bestDistance)

@@ -5,6 +5,9 @@ namespace NetDrop.Configuration;
 /// <summary>Durations as people write them: <c>5</c> or <c>0.5</c> (seconds, as the seed's INTERVAL), <c>500ms</c>, <c>5s</c>, <c>1m</c>, <c>1h</c>.</summary>
 internal static class DurationText
 {
+    /// <summary>The longest duration parsed at all (about 31 years); every key's own range is far shorter.</summary>
+    public const double MaxSeconds = 1e9;
+
     public static bool TryParse(string text, out TimeSpan duration)
     {
         duration = default;
@@ -30,7 +33,10 @@ internal static class DurationText
             scale = 3600;
         }
 
-        if (!double.TryParse(span, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double value) || double.IsInfinity(value))
+        // Beyond MaxSeconds no setting makes sense, and TimeSpan.FromSeconds throws on anything past ~29,000 years
+        // ("99999999999h"): refuse it here, so the caller's range check names the key.
+        if (!double.TryParse(span, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double value) ||
+            !double.IsFinite(value) || value * scale > MaxSeconds)
         {
             return false;
         }

@@ -37,6 +37,7 @@ internal sealed class NetDropConfiguration
         }
 
         configuration.Apply(EnvironmentConfigReader.Read(environment));
+        OtelEnvironment.Validate(environment);
         configuration.Apply(commandLine);
         return configuration;
     }
@@ -54,6 +55,15 @@ internal sealed class NetDropConfiguration
     /// <summary>Checks every value and builds the monitor's options; the first bad value is a <see cref="UsageException"/>.</summary>
     public MonitorOptions Bind()
     {
+        foreach (ConfigEntry entry in _entries.Values)
+        {
+            // A NUL ends a path at the kernel: "/tmp/a\0b" would silently write /tmp/a. Nothing NetDrop reads has one.
+            if (entry.Text.Contains('\0', StringComparison.Ordinal) || entry.Items?.Any(item => item.Contains('\0', StringComparison.Ordinal)) == true)
+            {
+                throw Invalid(entry with { Text = entry.Text.Replace("\0", "\\0", StringComparison.Ordinal) }, "must not contain a NUL character");
+            }
+        }
+
         var options = new MonitorOptions
         {
             Interfaces = [.. List(ConfigKeys.Interfaces)],
@@ -64,7 +74,7 @@ internal sealed class NetDropConfiguration
             SysRoot = NonEmpty(ConfigKeys.SysRoot),
             LinkSource = Choice(ConfigKeys.LinkSource) == "sysfs" ? LinkSourceKind.Sysfs : LinkSourceKind.Netlink,
             CsvPath = Text(ConfigKeys.CsvPath) is { Length: > 0 } csv ? csv : null,
-            CsvMaxSizeBytes = Integer(ConfigKeys.CsvMaxSizeMb, 0) * 1024 * 1024,
+            CsvMaxSizeBytes = Integer(ConfigKeys.CsvMaxSizeMb, 0, MaxCsvSizeMb) * 1024 * 1024,
             CsvMaxFiles = (int)Integer(ConfigKeys.CsvMaxFiles, 1, 1000),
             Color = Choice(ConfigKeys.ConsoleColor) switch
             {
@@ -76,7 +86,7 @@ internal sealed class NetDropConfiguration
             {
                 Endpoint = Endpoint(ConfigKeys.OtlpEndpoint),
                 Protocol = Choice(ConfigKeys.OtlpProtocol),
-                Headers = Text(ConfigKeys.OtlpHeaders),
+                Headers = Headers(ConfigKeys.OtlpHeaders),
                 ExportInterval = Duration(ConfigKeys.OtlpExportInterval, 0.1, 3600),
                 Timeout = Duration(ConfigKeys.OtlpTimeout, 0.1, 600),
             },
@@ -93,6 +103,9 @@ internal sealed class NetDropConfiguration
 
         return options;
     }
+
+    /// <summary>csv.max_size_mb's upper bound, 1 TiB: more would overflow the size in bytes (and no log is that large).</summary>
+    public const long MaxCsvSizeMb = 1024 * 1024;
 
     private static int Order(string path) => Array.FindIndex(ConfigKeys.All, key => key.Path == path) is >= 0 and var index ? index : ConfigKeys.All.Length;
 
@@ -125,6 +138,12 @@ internal sealed class NetDropConfiguration
         return key.Choices!.Contains(entry.Text, StringComparer.Ordinal)
             ? entry.Text
             : throw Invalid(entry, "must be one of " + string.Join(", ", key.Choices!));
+    }
+
+    private string Headers(ConfigKey key)
+    {
+        ConfigEntry entry = _entries[key.Path];
+        return OtlpHeaders.Problem(entry.Text) is { } rule ? throw Invalid(entry, rule) : entry.Text;
     }
 
     private bool Boolean(ConfigKey key)

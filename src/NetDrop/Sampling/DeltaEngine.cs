@@ -154,7 +154,11 @@ internal sealed class DeltaEngine
         {
             SoftnetCpu cpu = after[i];
             int match = i < before.Length && before[i].Cpu == cpu.Cpu ? i : IndexOfCpu(before, cpu.Cpu);
-            SoftnetCpu old = match >= 0 ? before[match] : default; // a CPU brought online counts from zero
+
+            // A CPU that was not in the previous sample (brought online) starts a baseline. Its counters did not start
+            // at zero: softnet_data is a static per-CPU variable (net/core/dev.c) that dev_cpu_dead() drains but never
+            // resets, so a CPU back online brings every drop it counted since boot.
+            SoftnetCpu old = match >= 0 ? before[match] : cpu;
             var delta = new SoftnetDelta(
                 cpu.Cpu,
                 CounterDelta.Compute(old.Dropped, cpu.Dropped, is32Bit: true),
@@ -184,7 +188,9 @@ internal sealed class DeltaEngine
     private void ComputeInterfaces(Sample previous, Sample current, IntervalReport report)
     {
         bool linksOk = previous.IsSourceOk(SourceId.Links) && current.IsSourceOk(SourceId.Links);
-        bool qdiscOk = previous.IsSourceOk(SourceId.Qdisc) && current.IsSourceOk(SourceId.Qdisc);
+        // Qdiscs are counted for the interfaces the link source found: when it failed, an interface it could not read
+        // is missing, and its qdisc drops with it, so qdisc is unavailable too rather than quietly short.
+        bool qdiscOk = linksOk && previous.IsSourceOk(SourceId.Qdisc) && current.IsSourceOk(SourceId.Qdisc);
         if (!linksOk)
         {
             MarkUnavailable(report, DropCategories.NicRx);

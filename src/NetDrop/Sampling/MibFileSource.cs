@@ -5,8 +5,10 @@ namespace NetDrop.Sampling;
 
 /// <summary>
 /// Host counters from one header/value MIB file, <c>/proc/net/netstat</c> or <c>/proc/net/snmp</c> (per network
-/// namespace: they follow <c>/proc/self/net</c>). A field this kernel lacks stays absent in the sample, and the delta
-/// engine marks its category unavailable.
+/// namespace: they follow <c>/proc/self/net</c>). A field this kernel lacks, or whose text did not parse this time,
+/// stays absent in the sample, and the delta engine marks its category unavailable for this interval and the next
+/// (whose previous sample lacks it), so the next good value is a new baseline, never a delta from a bogus one. A file
+/// in which no counter at all parsed (empty, garbled) is a source failure, reported once.
 /// </summary>
 internal sealed class MibFileSource : ISampleSource
 {
@@ -59,6 +61,11 @@ internal sealed class MibFileSource : ISampleSource
         {
             bool present = _file.TryGetValue(handle, out ulong value);
             sample.SetHost(counter, present, value);
+        }
+
+        if (!_file.AnyRegisteredKeyValid())
+        {
+            throw new KernelSourceException("parse " + _file.Path, Interop.Errno.EBADMSG);
         }
     }
 }

@@ -6,7 +6,8 @@ namespace NetDrop.Sampling;
 /// <summary>
 /// The IPv6 UDP counters from <c>/proc/net/snmp6</c>. NOTE: the file is absent when IPv6 is disabled
 /// (<c>ipv6.disable=1</c>): no IPv6 datagram can then be dropped, so the counters read as present zeros rather than
-/// making the UDP categories unavailable.
+/// making the UDP categories unavailable. A counter whose text does not parse is absent for that sample (its
+/// categories unavailable, its next good value a baseline); a file in which none parsed is a source failure.
 /// </summary>
 internal sealed class Snmp6Source : ISampleSource
 {
@@ -50,6 +51,11 @@ internal sealed class Snmp6Source : ISampleSource
         {
             bool present = _file.TryGetValue(handle, out ulong value);
             sample.SetHost(counter, present, value);
+        }
+
+        if (!_file.AnyRegisteredKeyValid())
+        {
+            throw new KernelSourceException("parse " + _file.Path, Interop.Errno.EBADMSG);
         }
     }
 }

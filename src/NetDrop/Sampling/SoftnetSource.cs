@@ -5,7 +5,8 @@ namespace NetDrop.Sampling;
 
 /// <summary>
 /// Reads <c>/proc/net/softnet_stat</c>. NOTE: unlike the MIB files it is not per network namespace: it counts the
-/// whole host's per-CPU backlog, whichever namespace reads it.
+/// whole host's per-CPU backlog, whichever namespace reads it. Text that is not softnet_seq_show's format fails the
+/// whole read (<c>EBADMSG</c>): softirq and softnet_squeeze are then unavailable, never read as a CPU gone offline.
 /// </summary>
 internal sealed class SoftnetSource : ISampleSource
 {

@@ -99,7 +99,10 @@ internal sealed class SysfsLinkSource : ILinkSource
         }
         else if (errno is not (Interop.Errno.ENOENT or Interop.Errno.ENODEV))
         {
-            // A vanished interface is not a source failure (the delta engine reports it); anything else is.
+            // A vanished interface is not a source failure (the delta engine reports it); anything else is,
+            // EBADMSG (a statistics or ifindex file that does not parse) included: the interface is left out of this
+            // sample and the failed source makes every link category unavailable for this interval and the next, so
+            // its return is a baseline, never counted as an interface's lifetime.
             (failed, failedErrno) = (name, errno);
         }
     }

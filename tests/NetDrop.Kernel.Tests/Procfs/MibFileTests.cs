@@ -14,7 +14,7 @@ public class MibFileTests
     ];
 
     [Fact]
-    public void Parse_CapturedSnmp_ReadsUdpAndSkipsSignedMaxConn()
+    public void Parse_CapturedSnmp_ReadsUdpAndRefusesSignedMaxConn()
     {
         string path = Fixtures.KernelFile(Fixtures.CapturedKernel, "proc/net/snmp");
         var file = new MibFile(path);
@@ -24,8 +24,8 @@ public class MibFileTests
 
         Assert.True(file.TryRead(out _));
 
-        Assert.True(file.TryGetValue(maxConn, out ulong maxConnValue));
-        Assert.Equal(unchecked((ulong)-1L), maxConnValue); // "Tcp: ... MaxConn -1": dynamic
+        // "Tcp: ... MaxConn -1" (dynamic) is a signed setting, not a counter: it never reads as 2^64 - 1.
+        Assert.False(file.TryGetValue(maxConn, out _));
         Assert.True(file.TryGetValue(outDatagrams, out ulong datagrams));
         Assert.Equal(ProcNetOracle.MibValue(path, "Udp", "OutDatagrams"), datagrams);
         Assert.True(file.TryGetValue(rcvbuf, out _));
@@ -91,10 +91,10 @@ public class MibFileTests
     // Expected -1: the field reads as absent. The header-only and garbage rows must say so too, not pass by asserting nothing.
     [Theory]
     [InlineData("", -1, -1)]
-    [InlineData("TcpExt: ListenOverflows ListenDrops\n", 0, 0)] // a header without its value line: present at 0, as a lost value is
-    [InlineData("TcpExt: ListenOverflows ListenDrops\nTcpExt: 7", 7, 0)] // the truncated line lost the second value: 0, a reset to the delta engine
+    [InlineData("TcpExt: ListenOverflows ListenDrops\n", -1, -1)] // a header without its value line: nothing to read, never a 0
+    [InlineData("TcpExt: ListenOverflows ListenDrops\nTcpExt: 7", -1, -1)] // a cut-off line may have lost digits: neither is read
     [InlineData("garbage without colon\nmore garbage\n", -1, -1)]
-    public void Parse_EmptyOrTruncated_NeverThrowsAndReadsWhatIsThere(string content, long expectedOverflows, long expectedDrops)
+    public void Parse_EmptyOrTruncated_NeverThrowsAndReadsOnlyWholeLines(string content, long expectedOverflows, long expectedDrops)
     {
         var file = new MibFile("/nonexistent");
         int overflows = file.Register(new MibKey("TcpExt", "ListenOverflows"));
@@ -102,6 +102,7 @@ public class MibFileTests
 
         file.Parse(Encoding.ASCII.GetBytes(content));
 
+        // A 0 here would make the next good read count every drop since boot.
         Assert.Equal(expectedOverflows, file.TryGetValue(overflows, out ulong overflowsValue) ? (long)overflowsValue : -1);
         Assert.Equal(expectedDrops, file.TryGetValue(drops, out ulong dropsValue) ? (long)dropsValue : -1);
     }

@@ -69,6 +69,20 @@ public class DeltaEngineTests
     }
 
     [Fact]
+    public void Compute_SoftnetCpuBroughtOnline_StartsABaselineNotItsTotalSinceBoot()
+    {
+        // CPU 1 comes back online with the 7,000 drops it counted before it went offline (its softnet_data is never
+        // reset): those are not this interval's.
+        IntervalReport report = Compute(
+            new SampleBuilder().Softnet((0, 10, 0)),
+            new SampleBuilder().Softnet((0, 15, 0), (1, 7_000, 30)));
+
+        Assert.Equal([new SoftnetDelta(0, 5, 0), new SoftnetDelta(1, 0, 0)], report.Cpus);
+        Assert.Equal(5UL, report[DropCategories.Softirq]);
+        Assert.Equal(0UL, report[DropCategories.SoftnetSqueeze]);
+    }
+
+    [Fact]
     public void Compute_InterfaceCounterReset_CountsNewValueNotNegative()
     {
         IntervalReport report = Compute(
@@ -210,6 +224,20 @@ public class DeltaEngineTests
         Assert.True(report.IsUnavailable(DropCategories.TcpRcvQueue));
         Assert.False(report.IsUnavailable(DropCategories.UdpRcvbuf));
         Assert.Equal(3UL, report[DropCategories.UdpRcvbuf]);
+    }
+
+    [Fact]
+    public void Compute_LinkSourceFailed_MakesQdiscUnavailableTooRatherThanShort()
+    {
+        // eth1's statistics did not parse, so the link source failed and eth1 is missing from the sample: its qdisc's
+        // 40 drops cannot be attributed, and a qdisc column of eth0's 2 alone would be neither exact nor marked.
+        IntervalReport report = Compute(
+            new SampleBuilder().Interface(_eth0, 2).Interface(_eth1, 3).Qdisc(2, 0, RootParent, 0).Qdisc(3, 0, RootParent, 0),
+            new SampleBuilder().Interface(_eth0, 2).Qdisc(2, 0, RootParent, 2).Qdisc(3, 0, RootParent, 40).Failed(SourceId.Links));
+
+        Assert.True(report.IsUnavailable(DropCategories.NicRx));
+        Assert.True(report.IsUnavailable(DropCategories.Qdisc));
+        Assert.Equal(0UL, report[DropCategories.Qdisc]);
     }
 
     [Fact]

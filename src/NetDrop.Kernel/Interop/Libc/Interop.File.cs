@@ -5,6 +5,8 @@ internal static partial class Interop
     internal static partial class Libc
     {
         internal const int O_RDONLY = 0;
+        internal const int O_NOCTTY = 0x100;   // 0400: a terminal is never made our controlling tty
+        internal const int O_NONBLOCK = 0x800; // 04000: a FIFO opens at once instead of waiting for a writer
         internal const int O_CLOEXEC = 0x80000;
 
         // PERF: open/read/close on a pre-encoded path allocate nothing, unlike File.OpenHandle (a SafeFileHandle per call).

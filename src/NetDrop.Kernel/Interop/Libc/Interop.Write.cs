@@ -13,6 +13,7 @@ internal static partial class Interop
         internal const uint STATX_TYPE = 0x1;
         internal const uint STATX_INO = 0x100;
         internal const ushort S_IFMT = 0xF000;
+        internal const ushort S_IFDIR = 0x4000;
         internal const ushort S_IFREG = 0x8000;
         internal const uint STATX_SIZE = 0x200;
         internal const int SEEK_CUR = 1;
