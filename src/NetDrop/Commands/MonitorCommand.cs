@@ -219,6 +219,13 @@ internal static class MonitorCommand
         {
             await host.StartAsync().ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (StopSignals.StopRequested)
+        {
+            // A stop signal while the host was starting: its hosted services never ran, so nothing was sampled since
+            // the baseline; the CSV (header, or earlier rows) is completed and the stop is a clean exit.
+            session.CompleteSinks();
+            return ExitCodes.Ok;
+        }
         catch (InvalidOperationException ex) when (ex.InnerException is System.Net.HttpListenerException listener)
         {
             // The Prometheus exporter binds when the meter provider starts: a taken port is a runtime failure (exit 1),
