@@ -65,6 +65,11 @@ internal static class NetDropHost
             ILogger logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NetDrop");
             operational.Attach(logger);
             session.Health.Observer = operational.Source;
+            if (session.Csv is { } csv)
+            {
+                session.AddSink(new CsvHealthEvents(() => csv.IsFailing, csv.Path, operational));
+            }
+
             session.AddSink(new CritEventLogger(
                 logger,
                 new TuningAdvice(session.Options.ProcRoot, session.Options.SysRoot),

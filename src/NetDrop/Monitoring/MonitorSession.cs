@@ -84,6 +84,9 @@ internal sealed class MonitorSession : IDisposable
     /// <summary>Sinks added after start-up (telemetry) receive every later interval too.</summary>
     public void AddSink(IIntervalSink sink) => _sinks.Add(sink);
 
+    /// <summary>The seed CSV's sink; null with <c>--no-csv</c>.</summary>
+    public CsvSink? Csv => _csv;
+
     /// <summary>Samples, computes the interval since the last sample, and hands it to every sink.</summary>
     public IntervalReport ReportInterval(int iteration)
     {

@@ -27,4 +27,10 @@ internal static class LogEventIds
 
     /// <summary>Log records kept across a collector outage were dropped because the retention bound was reached.</summary>
     public static readonly EventId ExportRecordsDropped = new(3003, "netdrop.export.records_dropped");
+
+    /// <summary>The CSV could not be written (disk full, read-only, directory gone); sampling and export go on.</summary>
+    public static readonly EventId CsvFailing = new(4001, "netdrop.csv.failing");
+
+    /// <summary>The CSV is being written again; the rows kept meanwhile follow.</summary>
+    public static readonly EventId CsvRecovered = new(4002, "netdrop.csv.recovered");
 }

@@ -33,6 +33,9 @@ internal static class NetDropSemanticConventions
     /// <summary>The kernel source a self-metric or operational event is about: <c>netstat</c>, <c>snmp</c>, <c>links</c>, ...</summary>
     public const string AttributeSource = "netdrop.source";
 
+    /// <summary>Semantic conventions' <c>file.path</c>: the CSV an operational event is about.</summary>
+    public const string AttributeFilePath = "file.path";
+
     /// <summary>Buckets of <c>netdrop.sample.duration</c>, in seconds: a warm sample takes ~100 µs, a cold or loaded one up to tens of ms.</summary>
     public static readonly double[] SampleDurationBuckets =
         [0.00005, 0.000075, 0.0001, 0.00015, 0.0002, 0.0003, 0.0005, 0.00075, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1];

@@ -33,6 +33,10 @@ internal sealed class OperationalLog
         Record(level, eventId, message, attributes);
     }
 
+    /// <summary>Logs a message a component has already written to stderr itself (the CSV's own lines).</summary>
+    public void Log(LogLevel level, EventId eventId, string message, params ReadOnlySpan<KeyValuePair<string, object?>> attributes) =>
+        Record(level, eventId, message, attributes);
+
     /// <summary>
     /// Logs a source's operational message, which <see cref="SourceHealth"/> has already written to stderr, with the
     /// event id of its kind and the source as <c>netdrop.source</c>.

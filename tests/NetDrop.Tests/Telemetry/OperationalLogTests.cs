@@ -27,6 +27,27 @@ public sealed class OperationalLogTests : IDisposable
     }
 
     [Fact]
+    public void CsvFailingThenRecovering_OneRecordEachWithItsIdAndThePath_NothingWhileTheStateHolds()
+    {
+        bool failing = false;
+        var events = new CsvHealthEvents(() => failing, "/var/log/network_drops.log", _operational);
+        var report = new IntervalReport();
+
+        events.Write(report);
+        failing = true;
+        events.Write(report);
+        events.Write(report);
+        failing = false;
+        events.Write(report);
+        events.Write(report);
+
+        Assert.Equal([4001, 4002], _records.Select(record => record.EventId.Id));
+        Assert.Equal(["netdrop.csv.failing", "netdrop.csv.recovered"], _records.Select(record => record.EventId.Name));
+        Assert.All(_records, record => Assert.Contains(record.Attributes!, a => a.Key == "file.path" && (string?)a.Value == "/var/log/network_drops.log"));
+        Assert.Equal("", _stderr.ToString()); // the CSV sink writes its own stderr lines
+    }
+
+    [Fact]
     public void SourceFailsOpensTheCircuitThenRecovers_EachStepOneRecordWithItsIdAndOneStderrLine()
     {
         var time = new FakeTimeProvider();
