@@ -90,7 +90,7 @@ public sealed partial class CommandLineTests : IDisposable
         // A fixture root whose netstat changes while the monitor runs: the reported accept_queue delta can only come
         // from that file, which proves --proc-root and --sys-root are honoured.
         string root = Path.Join(_directory, "root");
-        CopyDirectory(Path.Join(AppContext.BaseDirectory, "Fixtures", "kernel"), root);
+        DirectoryTree.Copy(Path.Join(AppContext.BaseDirectory, "Fixtures", "kernel"), root);
         string netstat = Path.Join(root, "proc/net/netstat");
         string original = File.ReadAllText(netstat);
         string csv = Path.Join(_directory, "root.log");
@@ -144,15 +144,5 @@ public sealed partial class CommandLineTests : IDisposable
         }
 
         return string.Join('\n', lines);
-    }
-
-    private static void CopyDirectory(string source, string destination)
-    {
-        foreach (string file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-        {
-            string target = Path.Join(destination, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
     }
 }

@@ -223,15 +223,8 @@ public sealed class CsvSinkTests : IDisposable
         Assert.Equal(["3", "4", "5", "6", "7", "8"], rows.Select(line => line.Split(',')[1]));
     }
 
-    private static void WaitFor(Func<bool> condition)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "condition not reached within 30 s");
-            Thread.Sleep(5);
-        }
-    }
+    private static void WaitFor(Func<bool> condition) =>
+        Poll.Until(condition, TimeSpan.FromSeconds(30), "the CSV sink's state", everyMilliseconds: 5);
 
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider
     {

@@ -255,7 +255,7 @@ public sealed partial class ChartTests : IDisposable
     {
         // A new chart version with the same image and config must not restart the agent on every node.
         string copy = Path.Join(_directory, "netdrop");
-        CopyDirectory(RenderedChart.ChartDirectory, copy);
+        DirectoryTree.Copy(RenderedChart.ChartDirectory, copy);
         string chartYaml = Path.Join(copy, "Chart.yaml");
         File.WriteAllText(chartYaml, File.ReadAllText(chartYaml).Replace("version: 0.1.0", "version: 9.9.9", StringComparison.Ordinal));
 
@@ -433,16 +433,6 @@ public sealed partial class ChartTests : IDisposable
                     yield return nested;
                 }
             }
-        }
-    }
-
-    private static void CopyDirectory(string source, string destination)
-    {
-        foreach (string file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-        {
-            string target = Path.Join(destination, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
         }
     }
 

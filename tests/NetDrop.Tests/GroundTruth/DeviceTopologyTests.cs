@@ -43,7 +43,7 @@ public sealed class DeviceTopologyTests(ITestOutputHelper output) : IDisposable
         ulong qdiscBefore = RootQdiscDrops(node, "tp-port");
         Dictionary<string, long> sums = RunMonitor(node, arguments, () =>
         {
-            int witnessed = OversizedDatagrams.Send(peer, "10.201.0.1", OversizedFrames);
+            int witnessed = DropInducers.SendOversizedFrames(peer, "tp-peer", OversizedFrames);
             Assert.Equal(OversizedFrames, witnessed);
             _ = RecvErrUdpFlood.Send(node, "10.201.0.9", 300); // through br0 into the port's tbf
         });
@@ -67,7 +67,7 @@ public sealed class DeviceTopologyTests(ITestOutputHelper output) : IDisposable
         ulong bridgeRxBefore = Statistic(node, "br0", "rx_dropped"), qdiscBefore = RootQdiscDrops(node, "tp-port");
         Dictionary<string, long> sums = RunMonitor(node, ["--interface", "br0"], () =>
         {
-            Assert.Equal(OversizedFrames, OversizedDatagrams.Send(peer, "10.201.0.1", OversizedFrames));
+            Assert.Equal(OversizedFrames, DropInducers.SendOversizedFrames(peer, "tp-peer", OversizedFrames));
             _ = RecvErrUdpFlood.Send(node, "10.201.0.9", 300);
         });
 
@@ -88,11 +88,11 @@ public sealed class DeviceTopologyTests(ITestOutputHelper output) : IDisposable
         int witnessed = 0;
         Dictionary<string, long> sums = RunMonitor(node, [], monitor =>
         {
-            witnessed += OversizedDatagrams.Send(peer, "10.202.0.1", 30);
+            witnessed += DropInducers.SendOversizedFrames(peer, "tr-b", 30);
             WaitForNewRows(monitor, 2);
             Rename(node, "tr-a", "tr-z");
             WaitForNewRows(monitor, 2);
-            witnessed += OversizedDatagrams.Send(peer, "10.202.0.1", 20);
+            witnessed += DropInducers.SendOversizedFrames(peer, "tr-b", 20);
             WaitForNewRows(monitor, 2);
             Rename(node, "tr-z", "tr-a");
             WaitForNewRows(monitor, 2);
@@ -114,7 +114,7 @@ public sealed class DeviceTopologyTests(ITestOutputHelper output) : IDisposable
     {
         NetworkNamespace node = NewNamespace();
         (NetworkNamespace away, NetworkNamespace peer) = BuildPair("tm-a", "tm-b", "10.203.0");
-        Assert.Equal(40, OversizedDatagrams.Send(peer, "10.203.0.1", 40));
+        Assert.Equal(40, DropInducers.SendOversizedFrames(peer, "tm-b", 40));
         Assert.Equal(40UL, Statistic(away, "tm-a", "rx_dropped"));
 
         int witnessed = 0;
@@ -126,7 +126,7 @@ public sealed class DeviceTopologyTests(ITestOutputHelper output) : IDisposable
             node.Ip("link", "set", "tm-a", "up");
             WaitForOperState(node, "tm-a");
             monitor.WaitForOutput("tm-a appeared", s_timeout);
-            witnessed = OversizedDatagrams.Send(peer, "10.203.0.1", 10);
+            witnessed = DropInducers.SendOversizedFrames(peer, "tm-b", 10);
         });
 
         output.WriteLine($"move-in: 40 drops before, witnessed {witnessed} after; kernel rx_dropped now {Statistic(node, "tm-a", "rx_dropped")}; NetDrop nic_rx {sums["nic_rx"]}");
@@ -177,6 +177,7 @@ public sealed class DeviceTopologyTests(ITestOutputHelper output) : IDisposable
     /// <summary>
     /// <code>
     ///  [node]  br0 10.201.0.1/24 ── tp-port (MTU 1500, root tbf)  ── veth ──  [peer] tp-peer 10.201.0.2/24 (MTU 9000)
+    ///          oversized frames from tp-peer are refused by tp-port's MTU (DropInducers.SendOversizedFrames)
     ///          10.201.0.9 → 02:00:00:00:00:01 (nobody's MAC: the bridge floods it to the port, the peer ignores it)
     /// </code>
     /// </summary>
@@ -196,14 +197,16 @@ public sealed class DeviceTopologyTests(ITestOutputHelper output) : IDisposable
         node.Ip("link", "set", "br0", "up");
         node.Ip("link", "set", "tp-port", "up");
         peer.Ip("link", "set", "tp-peer", "up");
-        peer.Ip("neighbour", "replace", "10.201.0.1", "lladdr", Mac(node, "br0"), "dev", "tp-peer", "nud", "permanent");
         node.Ip("neighbour", "replace", "10.201.0.9", "lladdr", "02:00:00:00:00:01", "dev", "br0", "nud", "permanent");
         WaitForOperState(node, "tp-port");
         WaitForOperState(node, "br0");
         return (node, peer);
     }
 
-    /// <summary>A veth pair: <paramref name="nodeEnd"/> (MTU 1500, .1) in a new namespace, <paramref name="peerEnd"/> (MTU 9000, .2) in another.</summary>
+    /// <summary>
+    /// A veth pair: <paramref name="nodeEnd"/> (MTU 1500, .1) in a new namespace, <paramref name="peerEnd"/> (MTU 9000,
+    /// .2) in another, and .9 on the node side a neighbour nobody owns (what a flood sent there meets is the qdisc).
+    /// </summary>
     private (NetworkNamespace Node, NetworkNamespace Peer) BuildPair(string nodeEnd, string peerEnd, string prefix)
     {
         NetworkNamespace node = NewNamespace(), peer = NewNamespace();
@@ -215,7 +218,6 @@ public sealed class DeviceTopologyTests(ITestOutputHelper output) : IDisposable
         peer.Ip("address", "add", $"{prefix}.2/24", "dev", peerEnd);
         node.Ip("link", "set", nodeEnd, "up");
         peer.Ip("link", "set", peerEnd, "up");
-        peer.Ip("neighbour", "replace", $"{prefix}.1", "lladdr", Mac(node, nodeEnd), "dev", peerEnd, "nud", "permanent");
         node.Ip("neighbour", "replace", $"{prefix}.9", "lladdr", "02:00:00:00:00:01", "dev", nodeEnd, "nud", "permanent");
         WaitForOperState(node, nodeEnd);
         return (node, peer);
@@ -244,28 +246,13 @@ public sealed class DeviceTopologyTests(ITestOutputHelper output) : IDisposable
         Signals.Send(monitor.ProcessId, Signals.SIGTERM);
         Assert.Equal(0, monitor.WaitForExit(s_timeout));
         output.WriteLine(monitor.Output);
-        return ColumnSums(monitor.ReadCsvText());
+        return CsvRecords.ColumnSums(monitor.ReadCsvText());
     }
 
     private Dictionary<string, long> RunMonitor(NetworkNamespace node, string[] arguments, Action induce) =>
         RunMonitor(node, arguments, _ => induce());
 
     private static void WaitForNewRows(MonitorProcess monitor, int rows) => monitor.WaitForRows(monitor.CompletedRows() + rows, s_timeout);
-
-    private static Dictionary<string, long> ColumnSums(string csvText)
-    {
-        List<string[]> records = CsvRecords.Parse(csvText);
-        string[] header = records[0];
-        var sums = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (string column in (string[])["nic_rx", "nic_tx", "qdisc"])
-        {
-            int index = Array.IndexOf(header, column);
-            Assert.True(index >= 0, $"no {column} column in '{string.Join(',', header)}'");
-            sums[column] = records.Skip(1).Sum(record => long.Parse(record[index], CultureInfo.InvariantCulture));
-        }
-
-        return sums;
-    }
 
     private static void Rename(NetworkNamespace networkNamespace, string from, string to)
     {
@@ -277,9 +264,6 @@ public sealed class DeviceTopologyTests(ITestOutputHelper output) : IDisposable
 
     private static ulong Statistic(NetworkNamespace networkNamespace, string interfaceName, string statistic) =>
         ulong.Parse(networkNamespace.Exec("cat", $"/sys/class/net/{interfaceName}/statistics/{statistic}").Trim(), CultureInfo.InvariantCulture);
-
-    private static string Mac(NetworkNamespace networkNamespace, string interfaceName) =>
-        networkNamespace.Exec("cat", $"/sys/class/net/{interfaceName}/address").Trim();
 
     /// <summary>The drops of the interface's root qdisc as <c>tc -s -j</c> prints them.</summary>
     private static ulong RootQdiscDrops(NetworkNamespace networkNamespace, string interfaceName)
@@ -296,20 +280,12 @@ public sealed class DeviceTopologyTests(ITestOutputHelper output) : IDisposable
         throw new InvalidOperationException($"{interfaceName} has no root qdisc");
     }
 
-    private static void WaitForOperState(NetworkNamespace networkNamespace, string interfaceName)
+    private static void WaitForOperState(NetworkNamespace networkNamespace, string interfaceName) =>
+        Poll.Until(() => OperState(networkNamespace, interfaceName) is "UP", s_timeout, $"{interfaceName} in {networkNamespace.Name} to come UP");
+
+    private static string? OperState(NetworkNamespace networkNamespace, string interfaceName)
     {
-        DateTime deadline = DateTime.UtcNow + s_timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            using JsonDocument link = JsonDocument.Parse(networkNamespace.Ip("-j", "link", "show", "dev", interfaceName));
-            if (link.RootElement[0].GetProperty("operstate").GetString() is "UP")
-            {
-                return;
-            }
-
-            Thread.Sleep(20);
-        }
-
-        throw new TimeoutException($"{interfaceName} in {networkNamespace.Name} never came UP.");
+        using JsonDocument link = JsonDocument.Parse(networkNamespace.Ip("-j", "link", "show", "dev", interfaceName));
+        return link.RootElement[0].GetProperty("operstate").GetString();
     }
 }

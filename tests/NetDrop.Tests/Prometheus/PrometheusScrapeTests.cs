@@ -52,7 +52,7 @@ public sealed partial class PrometheusScrapeTests(ITestOutputHelper output) : ID
         WaitFor(() => Vector("ALERTS{alertname=\"NetDropCritInterval\",alertstate=\"firing\"}").Count > 0, "NetDropCritInterval firing after the first CRIT");
 
         // Every category Prometheus holds equals the CSV's column sum (softirq is host-wide and may move on its own).
-        Dictionary<string, long> csvSums = ColumnSums(agent.ReadCsvText());
+        Dictionary<string, long> csvSums = CsvRecords.ColumnSums(agent.ReadCsvText());
         Assert.Equal(refused, csvSums["udp_rcvbuf"]);
         foreach ((string category, long sum) in csvSums.Where(pair => pair.Key is not ("softirq" or "softnet_squeeze")))
         {
@@ -155,36 +155,7 @@ public sealed partial class PrometheusScrapeTests(ITestOutputHelper output) : ID
         return result.Count == 0 ? -1 : double.Parse(result[0].GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture);
     }
 
-    private static void WaitFor(Func<bool> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > s_timeout)
-            {
-                throw new TimeoutException($"Gave up waiting for: {what}");
-            }
-
-            Thread.Sleep(250);
-        }
-    }
-
-    private static Dictionary<string, long> ColumnSums(string csvText)
-    {
-        List<string[]> records = CsvRecords.Parse(csvText);
-        string[] header = records[0];
-        var sums = new Dictionary<string, long>(StringComparer.Ordinal);
-        int severity = Array.IndexOf(header, "severity");
-        for (int column = 4; column < header.Length; column++)
-        {
-            if (column != severity && header[column] is not ("interval_s" or "unavailable"))
-            {
-                sums[header[column]] = records.Skip(1).Sum(record => long.Parse(record[column], CultureInfo.InvariantCulture));
-            }
-        }
-
-        return sums;
-    }
+    private static void WaitFor(Func<bool> condition, string what) => Poll.Until(condition, s_timeout, what, everyMilliseconds: 250);
 
     [GeneratedRegex(@"\$\w+")]
     private static partial Regex GrafanaVariable();

@@ -20,7 +20,7 @@ public sealed class SysfsBondRootTests : IDisposable
 
     public SysfsBondRootTests()
     {
-        CopyDirectory(Path.Join(AppContext.BaseDirectory, "Fixtures", "kernel", "proc"), Path.Join(_root, "proc"));
+        DirectoryTree.Copy(Path.Join(AppContext.BaseDirectory, "Fixtures", "kernel", "proc"), Path.Join(_root, "proc"));
         WriteInterface("bond0", ifIndex: 5, devType: "bond", master: null);
         WriteInterface("eth0", ifIndex: 2, devType: null, master: "bond0");
         WriteInterface("eth1", ifIndex: 3, devType: null, master: "bond0");
@@ -84,15 +84,5 @@ public sealed class SysfsBondRootTests : IDisposable
         File.WriteAllText(Path.Join(NetClass, "eth0", "statistics", "rx_dropped"), eth0.ToString(CultureInfo.InvariantCulture) + "\n");
         File.WriteAllText(Path.Join(NetClass, "eth1", "statistics", "rx_dropped"), eth1.ToString(CultureInfo.InvariantCulture) + "\n");
         File.WriteAllText(Path.Join(NetClass, "bond0", "statistics", "rx_dropped"), bond.ToString(CultureInfo.InvariantCulture) + "\n");
-    }
-
-    private static void CopyDirectory(string source, string destination)
-    {
-        foreach (string file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-        {
-            string target = Path.Join(destination, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
     }
 }

@@ -62,4 +62,24 @@ internal static class CsvRecords
 
         return records;
     }
+
+    /// <summary>
+    /// Each count column's sum over every complete row, by header name: every column after the first four (timestamp,
+    /// iteration, interface, total_drops) but severity, interval_s and unavailable.
+    /// </summary>
+    public static Dictionary<string, long> ColumnSums(string text)
+    {
+        List<string[]> records = Parse(text);
+        string[] header = records[0];
+        var sums = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (int column = 4; column < header.Length; column++)
+        {
+            if (header[column] is not ("severity" or "interval_s" or "unavailable"))
+            {
+                sums[header[column]] = records.Skip(1).Sum(record => long.Parse(record[column], System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return sums;
+    }
 }

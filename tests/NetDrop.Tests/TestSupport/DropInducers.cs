@@ -392,6 +392,18 @@ internal static class DropInducers
             : throw new InvalidOperationException($"The peer's noqueue root refused {refused} frames; the ingress count is unknown.");
     }
 
+    /// <summary>An Ethernet frame above a 1500-byte MTU (and below the senders' 9000).</summary>
+    public const int OversizedFrameBytes = 2000;
+
+    /// <summary>
+    /// Sends <paramref name="frames"/> <see cref="OversizedFrameBytes"/>-byte frames from <paramref name="interfaceName"/>
+    /// in <paramref name="from"/> to the veth end across, whose 1500-byte MTU refuses each (see
+    /// <see cref="SendOversizedFramesIntoVeth"/> for the kernel path).
+    /// </summary>
+    /// <returns>How many sends the kernel refused with ENOBUFS: the receiver's rx_dropped increments.</returns>
+    public static int SendOversizedFrames(NetworkNamespace from, string interfaceName, int frames) =>
+        from.Run(() => SendFrames(interfaceName, frames, OversizedFrameBytes, bypassQdisc: false, s_nobodysMac, NamespaceInterop.ETH_P_IP));
+
     /// <summary>
     /// Sends <paramref name="frames"/> frames larger than the monitored end's MTU from the peer end (MTU
     /// <see cref="GroundTruthNetwork.PeerMtu"/>). veth_xmit() (drivers/net/veth.c) → veth_forward_skb() →
@@ -403,9 +415,7 @@ internal static class DropInducers
     /// </summary>
     public static DropWitness SendOversizedFramesIntoVeth(GroundTruthNetwork network, int frames = 50)
     {
-        const int OversizedFrameBytes = 2000;
-        int refused = network.Peer.Run(() => SendFrames(
-            GroundTruthNetwork.PeerInterface, frames, OversizedFrameBytes, bypassQdisc: false, s_nobodysMac, NamespaceInterop.ETH_P_IP));
+        int refused = SendOversizedFrames(network.Peer, GroundTruthNetwork.PeerInterface, frames);
         return refused == frames
             ? new DropWitness($"{OversizedFrameBytes}-byte frames into a 1500-MTU veth end", new Dictionary<string, long> { ["nic_rx"] = refused })
             : throw new InvalidOperationException($"Only {refused} of {frames} oversized frames were refused; the rest were forwarded.");
@@ -488,37 +498,13 @@ internal static class DropInducers
     /// </summary>
     public static DropWitness FloodQdiscWithUdp(GroundTruthNetwork network, int datagrams = 300)
     {
-        const int SolIp = 0; // SOL_IP
-        const int IpRecvErr = 11; // IP_RECVERR, include/uapi/linux/in.h (raw: .NET's SocketOptionName 11 is another option)
         using Socket sink = network.Peer.Run(() =>
         {
             var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
             socket.Bind(new IPEndPoint(IPAddress.Parse(GroundTruthNetwork.PeerAddress), 0));
             return socket;
         });
-        var target = (IPEndPoint)sink.LocalEndPoint!;
-        int refused = network.Monitored.Run(() =>
-        {
-            using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            sender.SetRawSocketOption(SolIp, IpRecvErr, BitConverter.GetBytes(1));
-            byte[] payload = new byte[900];
-            int enobufs = 0;
-            var clock = Stopwatch.StartNew();
-            for (int i = 0; i < datagrams; i++)
-            {
-                ThrowIfOverTime(clock, "UDP-into-qdisc loop");
-                try
-                {
-                    sender.SendTo(payload, target);
-                }
-                catch (SocketException e) when (e.SocketErrorCode == SocketError.NoBufferSpaceAvailable)
-                {
-                    enobufs++;
-                }
-            }
-
-            return enobufs;
-        });
+        int refused = RecvErrUdpFlood.Send(network.Monitored, (IPEndPoint)sink.LocalEndPoint!, datagrams, payloadBytes: 900);
 
         return refused > 0
             ? new DropWitness(
@@ -588,19 +574,7 @@ internal static class DropInducers
             : throw new InvalidOperationException($"SO_MEMINFO returned {length} bytes.");
     }
 
-    private static void WaitUntil(Func<bool> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > s_loopTimeLimit)
-            {
-                throw new TimeoutException($"Waited {s_loopTimeLimit} for {what}.");
-            }
-
-            Thread.Sleep(1);
-        }
-    }
+    private static void WaitUntil(Func<bool> condition, string what) => Poll.Until(condition, s_loopTimeLimit, what, everyMilliseconds: 1);
 
     /// <summary>Runs on a thread inside the namespace; returns the number of sends refused with ENOBUFS.</summary>
     private static unsafe int SendFrames(string interfaceName, int frames, int frameBytes, bool bypassQdisc, byte[] destination, ushort etherType)
