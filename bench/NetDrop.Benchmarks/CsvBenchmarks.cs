@@ -2,6 +2,8 @@ using BenchmarkDotNet.Attributes;
 using NetDrop.Csv;
 using NetDrop.Sampling;
 
+using NetDrop.Model;
+
 namespace NetDrop.Benchmarks;
 
 /// <summary>The CSV row of one interval: formatting alone, and formatting plus the append (statx, statx, write).</summary>
@@ -9,7 +11,7 @@ namespace NetDrop.Benchmarks;
 [BenchmarkCategory("Csv")]
 public class CsvBenchmarks
 {
-    private readonly IntervalReport _report = new();
+    private readonly IntervalReport _report = new(DropCategories.Table);
     private readonly CsvRowFormatter _formatter = new();
     private string _directory = "";
     private CsvSink _sink = null!;
@@ -20,7 +22,7 @@ public class CsvBenchmarks
         var registry = new InterfaceRegistry();
         Sample previous = FixtureSamples.Create(registry, increment: 0);
         Sample current = FixtureSamples.Create(registry, increment: 7);
-        new DeltaEngine(registry, new SeverityPolicy()).Compute(previous, current, _report, TimeSpan.FromSeconds(5));
+        new DeltaEngine(BenchPlans.Default, registry, new SeverityPolicy()).Compute(previous, current, _report, TimeSpan.FromSeconds(5));
         _report.Iteration = 123_456;
         _report.Timestamp = new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
         _report.InterfaceLabel = string.Join('+', _report.Interfaces.Select(delta => registry.NameOf(delta.Series)));

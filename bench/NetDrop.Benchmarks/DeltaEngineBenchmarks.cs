@@ -1,6 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using NetDrop.Sampling;
 
+using NetDrop.Model;
+
 namespace NetDrop.Benchmarks;
 
 /// <summary>The delta engine over two fixture samples whose every counter moved: all categories, four interfaces.</summary>
@@ -8,7 +10,7 @@ namespace NetDrop.Benchmarks;
 [BenchmarkCategory("Delta")]
 public class DeltaEngineBenchmarks
 {
-    private readonly IntervalReport _report = new();
+    private readonly IntervalReport _report = new(DropCategories.Table);
     private DeltaEngine _engine = null!;
     private Sample _previous = null!;
     private Sample _current = null!;
@@ -19,7 +21,7 @@ public class DeltaEngineBenchmarks
         var registry = new InterfaceRegistry();
         _previous = FixtureSamples.Create(registry, increment: 0);
         _current = FixtureSamples.Create(registry, increment: 7);
-        _engine = new DeltaEngine(registry, new SeverityPolicy());
+        _engine = new DeltaEngine(BenchPlans.Default, registry, new SeverityPolicy());
         Compute();
         if (_report.TotalDrops == 0 || _report.Interfaces.Count == 0 || _report.Events.Count != 0)
         {

@@ -13,16 +13,19 @@ internal static class FixtureSamples
 {
     public static Sample Create(InterfaceRegistry registry, ulong increment)
     {
-        var sample = new Sample();
-        MibFileSource.Netstat(KernelFixture.ProcRoot).Read(sample);
-        MibFileSource.Snmp(KernelFixture.ProcRoot).Read(sample);
-        new Snmp6Source(KernelFixture.ProcRoot).Read(sample);
-        new SoftnetSource(KernelFixture.ProcRoot).Read(sample);
-        foreach (HostCounter counter in Enum.GetValues<HostCounter>())
+        var sample = new Sample(BenchPlans.Default);
+        foreach (MibFileSource source in MibFileSource.For(BenchPlans.Default, KernelFixture.ProcRoot))
         {
-            if (sample.TryGetHost(counter, out ulong value))
+            source.Read(sample);
+        }
+
+        new Snmp6Source(BenchPlans.Default, KernelFixture.ProcRoot).Read(sample);
+        new SoftnetSource(KernelFixture.ProcRoot).Read(sample);
+        for (int slot = 0; slot < BenchPlans.Default.NamespaceCounters.Count; slot++)
+        {
+            if (sample.TryGetCounter(slot, out ulong value))
             {
-                sample.SetHost(counter, true, value + increment);
+                sample.SetCounter(slot, true, value + increment);
             }
         }
 

@@ -3,6 +3,8 @@ using NetDrop.Csv;
 using NetDrop.Monitoring;
 using NetDrop.Sampling;
 
+using NetDrop.Model;
+
 namespace NetDrop.Benchmarks;
 
 /// <summary>
@@ -17,13 +19,13 @@ public class SampleBenchmarks
     private static readonly DateTimeOffset s_timestamp = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
 
     private readonly CsvRowFormatter _formatter = new();
-    private readonly IntervalReport _report = new();
+    private readonly IntervalReport _report = new(DropCategories.Table);
     private Sampler _netlink = null!;
     private Sampler _sysfs = null!;
     private DeltaEngine _engine = null!;
     private InterfaceRegistry _registry = null!;
-    private Sample _previous = new();
-    private Sample _current = new();
+    private Sample _previous = new(BenchPlans.Default);
+    private Sample _current = new(BenchPlans.Default);
     private string _label = "";
     private string _directory = "";
     private MonitorSession _session = null!;
@@ -35,12 +37,12 @@ public class SampleBenchmarks
         _registry = new InterfaceRegistry();
         _netlink = CreateSampler(LinkSourceKind.Netlink, _registry);
         _sysfs = CreateSampler(LinkSourceKind.Sysfs, new InterfaceRegistry());
-        _engine = new DeltaEngine(_registry, new SeverityPolicy());
+        _engine = new DeltaEngine(BenchPlans.Default, _registry, new SeverityPolicy());
         _netlink.Take(_previous);
         _netlink.Take(_current);
         RequireEverySource(_current);
         _label = string.Join('+', _current.Interfaces.Select(reading => _registry.NameOf(reading.Series)));
-        _sysfs.Take(new Sample());
+        _sysfs.Take(new Sample(BenchPlans.Default));
 
         _directory = Directory.CreateTempSubdirectory("netdrop-bench-session-").FullName;
         var options = new MonitorOptions
@@ -95,7 +97,7 @@ public class SampleBenchmarks
     {
         var options = new MonitorOptions { Interfaces = ["*"], LinkSource = links };
         var health = new SourceHealth(message => System.Console.Error.WriteLine("netdrop bench: " + message));
-        return SourceFactory.CreateSampler(options, new InterfaceSelector(options.Interfaces, options.Exclude), registry, health, TimeProvider.System);
+        return SourceFactory.CreateSampler(options, BenchPlans.Default, new InterfaceSelector(options.Interfaces, options.Exclude), registry, health, TimeProvider.System);
     }
 
     internal static void RequireEverySource(Sample sample)

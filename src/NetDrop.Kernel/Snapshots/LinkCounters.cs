@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace NetDrop.Kernel.Snapshots;
@@ -35,6 +36,16 @@ internal struct LinkCounters
     public ulong TxCompressed;       // tx_compressed
     public ulong RxNoHandler;        // rx_nohandler
 
+    /// <summary>How many fields there are: the length of <see cref="Sysfs.InterfaceStatisticNames.InFieldOrder"/>.</summary>
+    public const int FieldCount = 24;
+
     /// <summary>Size of the fields above; newer kernels append more (rx_otherhost_dropped), which we ignore.</summary>
-    public const int Size = 24 * sizeof(ulong);
+    public const int Size = FieldCount * sizeof(ulong);
+
+    /// <summary>The field at <paramref name="index"/> in the struct's (the kernel's) order.</summary>
+    public readonly ulong this[int index] =>
+        MemoryMarshal.CreateReadOnlySpan(ref Unsafe.AsRef(in RxPackets), FieldCount)[index];
+
+    /// <summary>The index of a field by its kernel name (<c>rx_dropped</c>); -1 when the struct has no such field.</summary>
+    public static int IndexOf(string field) => Array.IndexOf(Sysfs.InterfaceStatisticNames.InFieldOrder, field);
 }

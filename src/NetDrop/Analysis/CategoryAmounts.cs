@@ -12,7 +12,7 @@ internal static class CategoryAmounts
         {
             if (byCategory[id] != 0)
             {
-                amounts.Add(new CategoryAmount(DropCategories.All[id], byCategory[id]));
+                amounts.Add(new CategoryAmount(DropCategories.Table[id], byCategory[id]));
             }
         }
 

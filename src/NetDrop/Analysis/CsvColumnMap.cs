@@ -39,7 +39,7 @@ internal sealed class CsvColumnMap
     }
 
     /// <summary>The seed's sixteen columns: the header a seed file has and the fields every file starts with.</summary>
-    public const int SeedColumnCount = 5 + DropCategories.SeedCount;
+    public const int SeedColumnCount = 5 + DropCategoryTable.SeedCount;
 
     public CsvColumnRole[] Roles { get; }
 
@@ -86,7 +86,7 @@ internal sealed class CsvColumnMap
             }
         }
 
-        foreach (string required in CsvSchema.Columns.AsSpan(0, SeedColumnCount))
+        foreach (string required in CsvSchema.Default.Columns.AsSpan(0, SeedColumnCount))
         {
             if (!seen.Contains(required))
             {
@@ -107,12 +107,12 @@ internal sealed class CsvColumnMap
     /// </summary>
     public static CsvColumnMap ForHeaderless(int fieldCount)
     {
-        bool own = fieldCount == CsvSchema.Columns.Length;
+        bool own = fieldCount == CsvSchema.Default.Columns.Length;
         var header = new List<string>(fieldCount);
         for (int i = 0; i < fieldCount; i++)
         {
             header.Add(own || i < SeedColumnCount
-                ? CsvSchema.Columns[i]
+                ? CsvSchema.Default.Columns[i]
                 : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"column {i + 1}"));
         }
 
@@ -157,7 +157,7 @@ internal sealed class CsvColumnMap
             case CsvSchema.Unavailable:
                 return CsvColumnRole.Unavailable;
             default:
-                DropCategory? category = DropCategories.Find(name);
+                DropCategory? category = DropCategories.Table.Find(name);
                 if (category is null)
                 {
                     return CsvColumnRole.Ignored;

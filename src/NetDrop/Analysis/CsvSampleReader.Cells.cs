@@ -393,7 +393,7 @@ internal sealed partial class CsvSampleReader
         uint mask = 0;
         foreach (string name in Encoding.UTF8.GetString(cell).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (DropCategories.Find(name) is { } category)
+            if (DropCategories.Table.Find(name) is { } category)
             {
                 mask |= 1u << category.Id;
             }

@@ -14,10 +14,10 @@ internal sealed class DropAnalyzer
 
     private readonly AnalysisOptions _options;
     private readonly InterfaceTable _interfaces;
-    private readonly long[] _totals = new long[DropCategories.Count];
-    private readonly long[] _intervalsWithAny = new long[DropCategories.Count];
-    private readonly long[] _unavailable = new long[DropCategories.Count];
-    private readonly bool[] _categoryPresent = new bool[DropCategories.Count];
+    private readonly long[] _totals = new long[DropCategories.Table.Count];
+    private readonly long[] _intervalsWithAny = new long[DropCategories.Table.Count];
+    private readonly long[] _unavailable = new long[DropCategories.Table.Count];
+    private readonly bool[] _categoryPresent = new bool[DropCategories.Table.Count];
     private readonly long[] _byHour = new long[24];
     private readonly long[] _severity = new long[4];
     private readonly TopIntervals _top;
@@ -182,7 +182,7 @@ internal sealed class DropAnalyzer
 
         if (sample.UnavailableMask != 0)
         {
-            for (int id = 0; id < DropCategories.Count; id++)
+            for (int id = 0; id < DropCategories.Table.Count; id++)
             {
                 if ((sample.UnavailableMask & (1u << id)) != 0)
                 {
@@ -363,12 +363,12 @@ internal sealed class DropAnalyzer
 
         var categories = new List<CategoryTotal>();
         long dropCategorySum = 0;
-        for (int id = 0; id < DropCategories.Count; id++)
+        for (int id = 0; id < DropCategories.Table.Count; id++)
         {
             if (_categoryPresent[id])
             {
-                categories.Add(new CategoryTotal(DropCategories.All[id], _totals[id], _intervalsWithAny[id], _unavailable[id]));
-                if (DropCategories.All[id].IsDrop)
+                categories.Add(new CategoryTotal(DropCategories.Table[id], _totals[id], _intervalsWithAny[id], _unavailable[id]));
+                if (DropCategories.Table[id].IsDrop)
                 {
                     dropCategorySum += _totals[id];
                 }
@@ -458,11 +458,11 @@ internal sealed class DropAnalyzer
             notes.Add(string.Create(invariant, $"{_leftOut:N0} {(_leftOut == 1 ? "interval" : "intervals")} outside the requested time range or interfaces {(_leftOut == 1 ? "was" : "were")} left out."));
         }
 
-        for (int id = 0; id < DropCategories.Count; id++)
+        for (int id = 0; id < DropCategories.Table.Count; id++)
         {
             if (_unavailable[id] > 0)
             {
-                notes.Add(string.Create(invariant, $"{DropCategories.All[id].Column} could not be read by the monitor in {_unavailable[id]:N0} of {_intervals:N0} intervals; its zeros there mean unknown."));
+                notes.Add(string.Create(invariant, $"{DropCategories.Table[id].Column} could not be read by the monitor in {_unavailable[id]:N0} of {_intervals:N0} intervals; its zeros there mean unknown."));
             }
         }
     }

@@ -17,7 +17,7 @@ internal sealed class DropSample
     public long TotalDrops { get; set; }
 
     /// <summary>Per-category deltas indexed by <see cref="DropCategory.Id"/>; only the file's present categories are set.</summary>
-    public long[] Categories { get; } = new long[DropCategories.Count];
+    public long[] Categories { get; } = new long[DropCategories.Table.Count];
 
     /// <summary>
     /// False when every category cell of the row is zero (most rows of a healthy host): the analyzer then skips the

@@ -11,8 +11,8 @@ namespace NetDrop.Analysis;
 internal sealed class EpisodeTracker
 {
     private readonly string _interface;
-    private readonly long[] _categorySums = new long[DropCategories.Count];
-    private readonly bool[] _touched = new bool[DropCategories.Count];
+    private readonly long[] _categorySums = new long[DropCategories.Table.Count];
+    private readonly bool[] _touched = new bool[DropCategories.Table.Count];
     private bool _open;
     private LocalTimestamp _start;
     private LocalTimestamp _end;
@@ -97,7 +97,7 @@ internal sealed class EpisodeTracker
             {
                 if (_categorySums[id] != 0)
                 {
-                    amounts.Add(new CategoryAmount(DropCategories.All[id], _categorySums[id]));
+                    amounts.Add(new CategoryAmount(DropCategories.Table[id], _categorySums[id]));
                 }
 
                 _categorySums[id] = 0;

@@ -77,7 +77,7 @@ internal static class JsonReportRenderer
 
         json.WriteStartObject("totals");
         json.WriteNumber("total_drops", report.TotalDrops);
-        foreach (DropCategory category in DropCategories.All)
+        foreach (DropCategory category in DropCategories.Table)
         {
             CategoryTotal? total = report.Categories.FirstOrDefault(c => c.Category == category);
             if (total is null)

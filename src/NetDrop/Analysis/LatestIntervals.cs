@@ -80,7 +80,7 @@ internal sealed class LatestIntervals
 
         public long Line { get; set; }
 
-        public long[] Categories { get; } = new long[DropCategories.Count];
+        public long[] Categories { get; } = new long[DropCategories.Table.Count];
 
         public bool AnyCategory { get; set; }
     }

@@ -44,7 +44,7 @@ internal static class SvgCharts
             long key = bucket.Start.Seconds / step;
             if (!bars.TryGetValue(key, out long[]? sums))
             {
-                sums = new long[DropCategories.Count];
+                sums = new long[DropCategories.Table.Count];
                 bars.Add(key, sums);
             }
 
@@ -100,7 +100,7 @@ internal static class SvgCharts
             tip.Append(new LocalTimestamp(start).ToString("yyyy-MM-dd HH:mm:ss")).Append(" + ").Append(Duration(step)).Append('\n');
             svg.Append("<g class=\"bar\">");
             double y = bottom;
-            foreach (DropCategory category in DropCategories.All)
+            foreach (DropCategory category in DropCategories.Table)
             {
                 long value = sums[category.Id];
                 if (!category.IsDrop || value <= 0)
@@ -319,7 +319,7 @@ internal static class SvgCharts
     private static long DropSum(long[] sums)
     {
         long total = 0;
-        foreach (DropCategory category in DropCategories.All)
+        foreach (DropCategory category in DropCategories.Table)
         {
             if (category.IsDrop && sums[category.Id] > 0)
             {

@@ -39,7 +39,7 @@ internal sealed class TimelineAccumulator
                 if (!_buckets.TryGetValue(key, out _current))
                 {
                     // Slot Count holds total_drops; the categories follow.
-                    _current = new long[DropCategories.Count + 1];
+                    _current = new long[DropCategories.Table.Count + 1];
                     _buckets.Add(key, _current);
                 }
             }
@@ -47,7 +47,7 @@ internal sealed class TimelineAccumulator
             _currentKey = key;
         }
 
-        _current[DropCategories.Count] += sample.TotalDrops;
+        _current[DropCategories.Table.Count] += sample.TotalDrops;
         foreach (int id in present)
         {
             _current[id] += sample.Categories[id];
@@ -60,7 +60,7 @@ internal sealed class TimelineAccumulator
         var buckets = new List<TimelineBucket>(_buckets.Count);
         foreach (KeyValuePair<long, long[]> bucket in _buckets.OrderBy(b => b.Key))
         {
-            buckets.Add(new TimelineBucket(new LocalTimestamp(bucket.Key * width), bucket.Value[DropCategories.Count], bucket.Value[..DropCategories.Count]));
+            buckets.Add(new TimelineBucket(new LocalTimestamp(bucket.Key * width), bucket.Value[DropCategories.Table.Count], bucket.Value[..DropCategories.Table.Count]));
         }
 
         return new TimelineSeries(width, buckets);

@@ -50,7 +50,7 @@ internal static class ConfigKeys
             }
         }
 
-        if (path.StartsWith(ThresholdsPrefix, StringComparison.Ordinal) && DropCategories.Find(path[ThresholdsPrefix.Length..]) is { IsDrop: true })
+        if (path.StartsWith(ThresholdsPrefix, StringComparison.Ordinal) && DropCategories.Table.Find(path[ThresholdsPrefix.Length..]) is { IsDrop: true })
         {
             return new ConfigKey(path, ConfigValueKind.PositiveInteger, "");
         }
@@ -63,7 +63,7 @@ internal static class ConfigKeys
     {
         string? best = null;
         int bestDistance = int.MaxValue;
-        IEnumerable<string> thresholds = DropCategories.All.Where(category => category.IsDrop).Select(category => ThresholdsPrefix + category.Column);
+        IEnumerable<string> thresholds = DropCategories.Table.Where(category => category.IsDrop).Select(category => ThresholdsPrefix + category.Column);
         foreach (string candidate in All.Select(key => key.Path).Append("thresholds").Concat(thresholds))
         {
             int distance = EditDistance(path, candidate);

@@ -19,7 +19,7 @@ internal static class EnvironmentConfigReader
             byName[key.EnvironmentName] = key.Path;
         }
 
-        foreach (DropCategory category in DropCategories.All.Where(category => category.IsDrop))
+        foreach (DropCategory category in DropCategories.Table.Where(category => category.IsDrop))
         {
             string path = ConfigKeys.ThresholdsPrefix + category.Column;
             byName["NETDROP_" + path.Replace('.', '_').ToUpperInvariant()] = path;

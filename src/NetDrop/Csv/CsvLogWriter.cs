@@ -14,8 +14,8 @@ namespace NetDrop.Csv;
 /// </summary>
 internal sealed class CsvLogWriter : ISinkWriter<byte>, IDisposable
 {
-    private static readonly byte[] s_header = Encoding.ASCII.GetBytes(CsvSchema.Header + "\n");
-    private static readonly byte[] s_seedHeader = Encoding.ASCII.GetBytes(string.Join(',', CsvSchema.Columns[..(CsvSchema.SeverityIndex + 1)]) + "\n");
+    private readonly byte[] _header;
+    private readonly byte[] _seedHeader;
 
     private readonly AppendOnlyFile _file;
     private readonly long _maxSizeBytes;
@@ -25,8 +25,10 @@ internal sealed class CsvLogWriter : ISinkWriter<byte>, IDisposable
     private int _failingErrno;
     private bool _rotationFailing;
 
-    public CsvLogWriter(string path, long maxSizeBytes, int maxFiles, Action<string> say, TimeProvider time)
+    public CsvLogWriter(string path, CsvSchema schema, long maxSizeBytes, int maxFiles, Action<string> say, TimeProvider time)
     {
+        _header = Encoding.ASCII.GetBytes(schema.Header + "\n");
+        _seedHeader = Encoding.ASCII.GetBytes(string.Join(',', schema.Columns[..(CsvSchema.SeverityIndex + 1)]) + "\n");
         _file = new AppendOnlyFile(path);
         _maxSizeBytes = maxSizeBytes;
         _maxFiles = maxFiles;
@@ -53,7 +55,7 @@ internal sealed class CsvLogWriter : ISinkWriter<byte>, IDisposable
         int errno = _file.Refresh();
         if (errno == 0 && _file.Length == 0)
         {
-            errno = _file.AppendLine(s_header);
+            errno = _file.AppendLine(_header);
         }
 
         if (errno == 0)
@@ -72,7 +74,7 @@ internal sealed class CsvLogWriter : ISinkWriter<byte>, IDisposable
     public bool TryWrite(ReadOnlySpan<byte> row)
     {
         int errno = _file.Refresh();
-        if (errno == 0 && _maxSizeBytes > 0 && _file.IsRegular && _file.Length > s_header.Length && _file.Length + row.Length > _maxSizeBytes)
+        if (errno == 0 && _maxSizeBytes > 0 && _file.IsRegular && _file.Length > _header.Length && _file.Length + row.Length > _maxSizeBytes)
         {
             Rotate();
             errno = _file.Refresh(); // the path is free now: a new file, which gets the header below
@@ -80,7 +82,7 @@ internal sealed class CsvLogWriter : ISinkWriter<byte>, IDisposable
 
         if (errno == 0 && _file.Length == 0)
         {
-            errno = _file.AppendLine(s_header);
+            errno = _file.AppendLine(_header);
         }
 
         if (errno == 0)
@@ -149,7 +151,7 @@ internal sealed class CsvLogWriter : ISinkWriter<byte>, IDisposable
     /// </summary>
     private void MoveAsideIfForeign()
     {
-        Span<byte> head = stackalloc byte[s_header.Length];
+        Span<byte> head = stackalloc byte[_header.Length];
         int errno = _file.ReadHead(head, out int read);
         if (errno != 0)
         {
@@ -157,12 +159,12 @@ internal sealed class CsvLogWriter : ISinkWriter<byte>, IDisposable
         }
 
         ReadOnlySpan<byte> start = head[..read];
-        if (read == 0 || s_header.AsSpan().StartsWith(start))
+        if (read == 0 || _header.AsSpan().StartsWith(start))
         {
             return; // empty, ours, or ours with a torn header (AppendOnlyFile cuts that off)
         }
 
-        bool seed = start.StartsWith(s_seedHeader.AsSpan(0, Math.Min(read, s_seedHeader.Length)));
+        bool seed = start.StartsWith(_seedHeader.AsSpan(0, Math.Min(read, _seedHeader.Length)));
         string stamp = _time.GetLocalNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         string aside = $"{Path}.{(seed ? "seed" : "old")}-{stamp}";
         for (int attempt = 2; File.Exists(aside); attempt++)

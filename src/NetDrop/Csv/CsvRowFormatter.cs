@@ -39,18 +39,18 @@ internal sealed class CsvRowFormatter
         Append(EncodedLabel(report.InterfaceLabel));
         Comma();
         AppendNumber(report.TotalDrops);
-        for (int i = 0; i < DropCategories.SeedCount; i++)
+        for (int i = 0; i < DropCategoryTable.SeedCount; i++)
         {
             Comma();
-            AppendNumber(report[DropCategories.All[i]]);
+            AppendNumber(report[report.Table[i]]);
         }
 
         Comma();
         Append(SeverityNames.Utf8(report.Severity));
-        for (int i = DropCategories.SeedCount; i < DropCategories.Count; i++)
+        for (int i = DropCategoryTable.SeedCount; i < report.Table.Count; i++)
         {
             Comma();
-            AppendNumber(report[DropCategories.All[i]]);
+            AppendNumber(report[report.Table[i]]);
         }
 
         Comma();
@@ -89,7 +89,7 @@ internal sealed class CsvRowFormatter
     private void AppendUnavailable(IntervalReport report)
     {
         bool first = true;
-        foreach (DropCategory category in DropCategories.All)
+        foreach (DropCategory category in report.Table)
         {
             if (report.IsUnavailable(category))
             {

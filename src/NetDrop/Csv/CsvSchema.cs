@@ -10,7 +10,7 @@ namespace NetDrop.Csv;
 /// 2026-02-03 11:23:50,124,eth0,523,0,0,0,0,500,0,23,0,0,0,0,CRIT,0,...,0,5.000,
 /// </code>
 /// </summary>
-internal static class CsvSchema
+internal sealed class CsvSchema
 {
     public const string Timestamp = "timestamp";
     public const string Iteration = "iteration";
@@ -27,30 +27,42 @@ internal static class CsvSchema
     public const string TimestampFormat = "yyyy-MM-dd HH:mm:ss";
 
     /// <summary>Zero-based index of <c>severity</c>: the seed's sixteenth column.</summary>
-    public const int SeverityIndex = 4 + DropCategories.SeedCount;
+    public const int SeverityIndex = 4 + DropCategoryTable.SeedCount;
+
+    public CsvSchema(DropCategoryTable table)
+    {
+        Table = table;
+        Columns = BuildColumns(table);
+        Header = string.Join(',', Columns);
+    }
+
+    /// <summary>The product's schema, over <see cref="DropCategories.Table"/>.</summary>
+    public static CsvSchema Default { get; } = new(DropCategories.Table);
+
+    public DropCategoryTable Table { get; }
 
     /// <summary>Every column in order.</summary>
-    public static readonly string[] Columns = BuildColumns();
+    public string[] Columns { get; }
 
     /// <summary>The header line, without its trailing newline.</summary>
-    public static readonly string Header = string.Join(',', Columns);
+    public string Header { get; }
 
     /// <summary>Zero-based column index of a category's delta.</summary>
     public static int ColumnOf(DropCategory category) =>
-        category.Id < DropCategories.SeedCount ? 4 + category.Id : 5 + category.Id;
+        category.Id < DropCategoryTable.SeedCount ? 4 + category.Id : 5 + category.Id;
 
-    private static string[] BuildColumns()
+    private static string[] BuildColumns(DropCategoryTable table)
     {
         var columns = new List<string> { Timestamp, Iteration, Interface, TotalDrops };
-        for (int i = 0; i < DropCategories.SeedCount; i++)
+        for (int i = 0; i < DropCategoryTable.SeedCount; i++)
         {
-            columns.Add(DropCategories.All[i].Column);
+            columns.Add(table[i].Column);
         }
 
         columns.Add(Severity);
-        for (int i = DropCategories.SeedCount; i < DropCategories.Count; i++)
+        for (int i = DropCategoryTable.SeedCount; i < table.Count; i++)
         {
-            columns.Add(DropCategories.All[i].Column);
+            columns.Add(table[i].Column);
         }
 
         columns.Add(IntervalSeconds);

@@ -25,9 +25,10 @@ internal sealed class CsvSink : IIntervalSink, IDisposable
     /// <param name="maxSizeBytes">Rotate before a row would take the file past this size; 0 leaves rotation to logrotate.</param>
     /// <param name="maxFiles">Rotated files kept: <c>path.1</c> (newest) to <c>path.N</c>.</param>
     /// <param name="say">Where the sink says that the file failed, recovered, was moved aside (stderr).</param>
-    public CsvSink(string path, long maxSizeBytes = 0, int maxFiles = 5, Action<string>? say = null, TimeProvider? time = null)
+    /// <param name="schema">The columns; <see cref="CsvSchema.Default"/> (the product's categories) when null.</param>
+    public CsvSink(string path, long maxSizeBytes = 0, int maxFiles = 5, Action<string>? say = null, TimeProvider? time = null, CsvSchema? schema = null)
     {
-        _log = new CsvLogWriter(path, maxSizeBytes, maxFiles, say ?? (_ => { }), time ?? TimeProvider.System);
+        _log = new CsvLogWriter(path, schema ?? CsvSchema.Default, maxSizeBytes, maxFiles, say ?? (_ => { }), time ?? TimeProvider.System);
     }
 
     public string Path => _log.Path;

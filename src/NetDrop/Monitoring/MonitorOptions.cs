@@ -1,5 +1,6 @@
 using NetDrop.Configuration;
 using NetDrop.Kernel;
+using NetDrop.Model;
 using NetDrop.Sampling;
 
 namespace NetDrop.Monitoring;
@@ -25,6 +26,9 @@ internal sealed class MonitorOptions
     public long Threshold { get; set; } = SeverityPolicy.DefaultThreshold;
 
     public Dictionary<string, long> CategoryThresholds { get; set; } = [];
+
+    /// <summary>The categories sampled and reported: the product's table (tests append rows to prove one row is enough).</summary>
+    public DropCategoryTable Categories { get; set; } = DropCategories.Table;
 
     /// <summary>Stop after this many reported intervals; 0 runs until stopped.</summary>
     public int Count { get; set; }

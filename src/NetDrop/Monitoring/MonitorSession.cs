@@ -3,6 +3,7 @@ using System.Text;
 using NetDrop.Terminal;
 using NetDrop.Csv;
 using NetDrop.Kernel;
+using NetDrop.Model;
 using NetDrop.Sampling;
 
 namespace NetDrop.Monitoring;
@@ -21,8 +22,8 @@ internal sealed class MonitorSession : IDisposable
     private readonly Action<string> _say;
     private readonly TimeProvider _time;
     private readonly HeartbeatFile? _heartbeat;
-    private Sample _previous = new();
-    private Sample _current = new();
+    private Sample _previous;
+    private Sample _current;
     private int[] _labelSeries = [];
     private string _label = "";
 
@@ -40,11 +41,15 @@ internal sealed class MonitorSession : IDisposable
         Action<string> say = message => error.WriteLine("netdrop: " + message);
         _say = say;
         Health = new SourceHealth(say);
-        _sampler = SourceFactory.CreateSampler(options, selector, Registry, Health, _time);
+        var plan = new CounterPlan(options.Categories);
+        _previous = new Sample(plan);
+        _current = new Sample(plan);
+        Report = new IntervalReport(options.Categories);
+        _sampler = SourceFactory.CreateSampler(options, plan, selector, Registry, Health, _time);
         try
         {
             CheckInterfacesExist(_sampler.Links, selector);
-            _engine = new DeltaEngine(Registry, new SeverityPolicy(options.Threshold, options.CategoryThresholds));
+            _engine = new DeltaEngine(plan, Registry, new SeverityPolicy(options.Threshold, options.CategoryThresholds, options.Categories));
             _sampler.Take(_previous); // the baseline: nothing is reported for it
             _csv = options.CsvPath is null ? null : OpenCsv(options, say, _time);
             _heartbeat = options.HeartbeatFile is null ? null : new HeartbeatFile(options.HeartbeatFile);
@@ -76,7 +81,7 @@ internal sealed class MonitorSession : IDisposable
 
     public TextWriter Output { get; }
 
-    public IntervalReport Report { get; } = new();
+    public IntervalReport Report { get; }
 
     /// <summary>Seconds the last sample took, for the self-metric.</summary>
     public double LastSampleSeconds { get; private set; }
@@ -207,7 +212,7 @@ internal sealed class MonitorSession : IDisposable
 
     private static CsvSink OpenCsv(MonitorOptions options, Action<string> say, TimeProvider time)
     {
-        var csv = new CsvSink(options.CsvPath!, options.CsvMaxSizeBytes, options.CsvMaxFiles, say, time);
+        var csv = new CsvSink(options.CsvPath!, options.CsvMaxSizeBytes, options.CsvMaxFiles, say, time, new CsvSchema(options.Categories));
         try
         {
             csv.Open();

@@ -8,7 +8,7 @@ namespace NetDrop.Monitoring;
 /// <summary>Builds the sampler's sources from the options: which link source, the sockets they share, and the order.</summary>
 internal static class SourceFactory
 {
-    public static Sampler CreateSampler(MonitorOptions options, InterfaceSelector selector, InterfaceRegistry registry, SourceHealth health, TimeProvider time)
+    public static Sampler CreateSampler(MonitorOptions options, CounterPlan plan, InterfaceSelector selector, InterfaceRegistry registry, SourceHealth health, TimeProvider time)
     {
         NetlinkSocket socket;
         try
@@ -26,9 +26,8 @@ internal static class SourceFactory
             : new NetlinkLinkSource(socket, selector, registry);
         ISampleSource?[] sources =
         [
-            MibFileSource.Netstat(options.ProcRoot),
-            MibFileSource.Snmp(options.ProcRoot),
-            new Snmp6Source(options.ProcRoot),
+            .. MibFileSource.For(plan, options.ProcRoot),
+            new Snmp6Source(plan, options.ProcRoot),
             new SoftnetSource(options.ProcRoot),
             links,
             ringFull,

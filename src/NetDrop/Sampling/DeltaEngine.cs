@@ -4,8 +4,8 @@ using NetDrop.Model;
 namespace NetDrop.Sampling;
 
 /// <summary>
-/// Turns two consecutive samples into an <see cref="IntervalReport"/>: per-series deltas (reset and wrap aware, see
-/// <see cref="CounterDelta"/>), mapped onto the drop model so each kernel drop lands in one column.
+/// Turns two consecutive samples into an <see cref="IntervalReport"/>: each row of the category table evaluated over
+/// the per-series deltas of the counters it names (reset and wrap aware, see <see cref="CounterDelta"/>).
 /// </summary>
 /// <remarks>
 /// Series identity: an interface is its ifindex (a rename keeps counting; an ifindex first seen in this sample is a
@@ -15,11 +15,13 @@ namespace NetDrop.Sampling;
 /// </remarks>
 internal sealed class DeltaEngine
 {
+    private readonly CounterPlan _plan;
     private readonly InterfaceRegistry _registry;
     private readonly SeverityPolicy _severity;
 
-    public DeltaEngine(InterfaceRegistry registry, SeverityPolicy severity)
+    public DeltaEngine(CounterPlan plan, InterfaceRegistry registry, SeverityPolicy severity)
     {
+        _plan = plan;
         _registry = registry;
         _severity = severity;
     }
@@ -29,12 +31,12 @@ internal sealed class DeltaEngine
     {
         report.Clear();
         report.IntervalSeconds = elapsed.TotalSeconds;
-        ulong countedInAnotherColumn = ComputeHost(previous, current, report);
+        ulong countedInAnotherColumn = ComputeNamespace(previous, current, report);
         ComputeSoftnet(previous, current, report);
         ComputeInterfaces(previous, current, report);
 
         ulong total = 0;
-        foreach (DropCategory category in DropCategories.All)
+        foreach (DropCategory category in _plan.Table)
         {
             if (category.IsDrop)
             {
@@ -42,134 +44,121 @@ internal sealed class DeltaEngine
             }
         }
 
-        // Each dropped segment once: the part of a column the kernel already counted in another drop column is shown
-        // in its column but left out of the total (and so of severity). It is part of that column's value, so the
-        // subtraction cannot go below zero.
+        // Each dropped packet once: the part of a column the kernel already counted in another drop column (a term
+        // marked CountedInAnotherColumn) is shown in its column but left out of the total (and so of severity). It is
+        // part of that column's value, so the subtraction cannot go below zero.
         report.TotalDrops = total - countedInAnotherColumn;
         report.Severity = _severity.Classify(report);
     }
 
     /// <returns>The drops this interval that are in two drop columns at once, to be counted once in the total.</returns>
-    private static ulong ComputeHost(Sample previous, Sample current, IntervalReport report)
+    private ulong ComputeNamespace(Sample previous, Sample current, IntervalReport report)
     {
-        SetHost(report, DropCategories.SynQueue, previous, current, HostCounter.TcpReqQFullDrop);
-        SetHost(report, DropCategories.AcceptQueue, previous, current, HostCounter.TcpListenOverflows);
-        SetHost(report, DropCategories.TcpPruned, previous, current, HostCounter.TcpRcvPruned, HostCounter.TcpOfoPruned);
-        SetHost(report, DropCategories.TcpCollapsed, previous, current, HostCounter.TcpRcvCollapsed);
-        SetHost(report, DropCategories.UdpRcvbuf, previous, current, HostCounter.UdpRcvbufErrors, HostCounter.Udp6RcvbufErrors);
-        SetHost(report, DropCategories.UdpSndbuf, previous, current, HostCounter.UdpSndbufErrors, HostCounter.Udp6SndbufErrors);
-        SetHost(report, DropCategories.TcpBacklog, previous, current, HostCounter.TcpBacklogDrop);
-        SetHost(report, DropCategories.TcpRcvQueue, previous, current, HostCounter.TcpRcvQDrop);
-        SetHost(report, DropCategories.TcpZeroWindow, previous, current, HostCounter.TcpZeroWindowDrop);
-        SetHost(report, DropCategories.TcpOutOfOrder, previous, current, HostCounter.TcpOfoDrop);
-        SetHost(report, DropCategories.UdpMemory, previous, current, HostCounter.UdpMemErrors, HostCounter.Udp6MemErrors);
-        SetHost(report, DropCategories.UdpChecksum, previous, current, HostCounter.UdpInCsumErrors, HostCounter.Udp6InCsumErrors);
-        SetHost(report, DropCategories.TcpPruneCalled, previous, current, HostCounter.TcpPruneCalled);
-        SetHost(report, DropCategories.SynCookies, previous, current, HostCounter.TcpReqQFullDoCookies);
-
-        // tcp_listendrop() counts every drop of a listener in ListenDrops, including the ones already counted as
-        // ListenOverflows (accept queue full) and TCPReqQFullDrop (SYN queue full, no cookies). What is left is the
-        // listener's other drops (no route, no memory, ...). Subtract per interval, and never go below zero: the three
-        // are read at slightly different moments of one file, so a concurrent increment can land between them.
-        if (TryHostDelta(previous, current, HostCounter.TcpListenDrops, out ulong listenDrops) &&
-            TryHostDelta(previous, current, HostCounter.TcpListenOverflows, out ulong overflows) &&
-            TryHostDelta(previous, current, HostCounter.TcpReqQFullDrop, out ulong synQueueFull))
+        ulong countedInAnotherColumn = 0;
+        foreach (DropCategory category in _plan.Table)
         {
-            ulong counted = overflows + synQueueFull;
-            report[DropCategories.ListenOther] = listenDrops > counted ? listenDrops - counted : 0;
-        }
-        else
-        {
-            MarkUnavailable(report, DropCategories.ListenOther);
+            if (category.Scope != CategoryScope.Namespace)
+            {
+                continue;
+            }
+
+            ulong added = 0, subtracted = 0, elsewhere = 0;
+            bool available = true;
+            foreach (CompiledTerm term in _plan.TermsOf(category))
+            {
+                if (!previous.TryGetCounter(term.Index, out ulong before) || !current.TryGetCounter(term.Index, out ulong after))
+                {
+                    available = false;
+                    break;
+                }
+
+                ulong delta = CounterDelta.Compute(before, after);
+                if (term.Subtracted)
+                {
+                    subtracted += delta;
+                }
+                else
+                {
+                    added += delta;
+                }
+
+                if (term.InAnotherColumn)
+                {
+                    elsewhere += delta;
+                }
+            }
+
+            if (available)
+            {
+                report[category] = Floored(added, subtracted);
+                countedInAnotherColumn += category.IsDrop ? elsewhere : 0;
+            }
+            else
+            {
+                MarkUnavailable(report, category);
+            }
         }
 
-        return RcvPrunedCountedInAnotherColumn(previous, current, report);
+        return countedInAnotherColumn;
     }
 
-    // tcp_pruned is RcvPruned + OfoPruned, and RcvPruned never stands for a segment that no other column holds.
-    // net/ipv4/tcp_input.c: tcp_prune_queue() increments RcvPruned when collapsing and pruning the out-of-order queue
-    // still left the socket over its limit, and returns -1; its only caller, tcp_try_rmem_schedule(), fails, and the
-    // caller that asked for room then either drops the incoming segment and counts it itself — tcp_data_queue()
-    // "NET_INC_STATS(sock_net(sk), LINUX_MIB_TCPRCVQDROP); goto drop;" (tcp_rcvq), tcp_data_queue_ofo()
-    // "NET_INC_STATS(sock_net(sk), LINUX_MIB_TCPOFODROP)" (tcp_ofo) — or, with an empty receive queue, queues it anyway
-    // (sk_forced_mem_schedule(): nothing dropped). So one segment is RcvPruned + TCPRcvQDrop (or + TCPOFODrop), and
-    // RcvPruned is left out of the total. OfoPruned stays in: tcp_prune_ofo_queue() frees segments already sitting in
-    // the out-of-order queue ("tcp_drop_reason(sk, skb, SKB_DROP_REASON_TCP_OFO_QUEUE_PRUNE)"), other segments than
-    // the incoming one, which no other counter holds (it counts once per pruning pass, so at least one segment each).
-    private static ulong RcvPrunedCountedInAnotherColumn(Sample previous, Sample current, IntervalReport report) =>
-        !report.IsUnavailable(DropCategories.TcpPruned) && TryHostDelta(previous, current, HostCounter.TcpRcvPruned, out ulong rcvPruned)
-            ? rcvPruned
-            : 0;
-
-    private static void SetHost(IntervalReport report, DropCategory category, Sample previous, Sample current, HostCounter counter)
+    private void ComputeSoftnet(Sample previous, Sample current, IntervalReport report)
     {
-        if (TryHostDelta(previous, current, counter, out ulong delta))
+        bool available = previous.IsSourceOk(SourceId.Softnet) && current.IsSourceOk(SourceId.Softnet);
+        if (available)
         {
-            report[category] = delta;
-        }
-        else
-        {
-            MarkUnavailable(report, category);
-        }
-    }
+            ReadOnlySpan<SoftnetCpu> before = previous.Softnet;
+            ReadOnlySpan<SoftnetCpu> after = current.Softnet;
+            for (int i = 0; i < after.Length; i++)
+            {
+                SoftnetCpu cpu = after[i];
+                int match = i < before.Length && before[i].Cpu == cpu.Cpu ? i : IndexOfCpu(before, cpu.Cpu);
 
-    // IPv4 + IPv6 (or two TcpExt fields) feeding one category: each is delta'd on its own, then added.
-    private static void SetHost(IntervalReport report, DropCategory category, Sample previous, Sample current, HostCounter first, HostCounter second)
-    {
-        if (TryHostDelta(previous, current, first, out ulong a) && TryHostDelta(previous, current, second, out ulong b))
-        {
-            report[category] = a + b;
-        }
-        else
-        {
-            MarkUnavailable(report, category);
-        }
-    }
-
-    private static bool TryHostDelta(Sample previous, Sample current, HostCounter counter, out ulong delta)
-    {
-        delta = 0;
-        if (!previous.TryGetHost(counter, out ulong before) || !current.TryGetHost(counter, out ulong after))
-        {
-            return false;
+                // A CPU that was not in the previous sample (brought online) starts a baseline. Its counters did not
+                // start at zero: softnet_data is a static per-CPU variable (net/core/dev.c) that dev_cpu_dead()
+                // drains but never resets, so a CPU back online brings every drop it counted since boot.
+                SoftnetCpu old = match >= 0 ? before[match] : cpu;
+                report.Cpus.Add(new SoftnetDelta(
+                    cpu.Cpu,
+                    CounterDelta.Compute(old.Dropped, cpu.Dropped, is32Bit: true),
+                    CounterDelta.Compute(old.TimeSqueeze, cpu.TimeSqueeze, is32Bit: true)));
+            }
         }
 
-        delta = CounterDelta.Compute(before, after);
-        return true;
-    }
-
-    private static void ComputeSoftnet(Sample previous, Sample current, IntervalReport report)
-    {
-        if (!previous.IsSourceOk(SourceId.Softnet) || !current.IsSourceOk(SourceId.Softnet))
+        foreach (DropCategory category in _plan.Table)
         {
-            MarkUnavailable(report, DropCategories.Softirq);
-            MarkUnavailable(report, DropCategories.SoftnetSqueeze);
-            return;
+            if (category.Scope != CategoryScope.Host)
+            {
+                continue;
+            }
+
+            if (!available)
+            {
+                MarkUnavailable(report, category);
+                continue;
+            }
+
+            ulong added = 0, subtracted = 0;
+            foreach (CompiledTerm term in _plan.TermsOf(category))
+            {
+                ulong sum = 0;
+                foreach (SoftnetDelta cpu in report.Cpus)
+                {
+                    sum += cpu.ValueOf((SoftnetColumn)term.Index);
+                }
+
+                if (term.Subtracted)
+                {
+                    subtracted += sum;
+                }
+                else
+                {
+                    added += sum;
+                }
+            }
+
+            report[category] = Floored(added, subtracted);
         }
-
-        ReadOnlySpan<SoftnetCpu> before = previous.Softnet;
-        ReadOnlySpan<SoftnetCpu> after = current.Softnet;
-        ulong dropped = 0, squeezed = 0;
-        for (int i = 0; i < after.Length; i++)
-        {
-            SoftnetCpu cpu = after[i];
-            int match = i < before.Length && before[i].Cpu == cpu.Cpu ? i : IndexOfCpu(before, cpu.Cpu);
-
-            // A CPU that was not in the previous sample (brought online) starts a baseline. Its counters did not start
-            // at zero: softnet_data is a static per-CPU variable (net/core/dev.c) that dev_cpu_dead() drains but never
-            // resets, so a CPU back online brings every drop it counted since boot.
-            SoftnetCpu old = match >= 0 ? before[match] : cpu;
-            var delta = new SoftnetDelta(
-                cpu.Cpu,
-                CounterDelta.Compute(old.Dropped, cpu.Dropped, is32Bit: true),
-                CounterDelta.Compute(old.TimeSqueeze, cpu.TimeSqueeze, is32Bit: true));
-            report.Cpus.Add(delta);
-            dropped += delta.Dropped;
-            squeezed += delta.TimeSqueeze;
-        }
-
-        report[DropCategories.Softirq] = dropped;
-        report[DropCategories.SoftnetSqueeze] = squeezed;
     }
 
     private static int IndexOfCpu(ReadOnlySpan<SoftnetCpu> cpus, int cpu)
@@ -191,16 +180,13 @@ internal sealed class DeltaEngine
         // Qdiscs are counted for the interfaces the link source found: when it failed, an interface it could not read
         // is missing, and its qdisc drops with it, so qdisc is unavailable too rather than quietly short.
         bool qdiscOk = linksOk && previous.IsSourceOk(SourceId.Qdisc) && current.IsSourceOk(SourceId.Qdisc);
-        if (!linksOk)
+        DropCategoryTable table = _plan.Table;
+        foreach (DropCategory category in table)
         {
-            MarkUnavailable(report, DropCategories.NicRx);
-            MarkUnavailable(report, DropCategories.NicTx);
-            MarkUnavailable(report, DropCategories.NicMissed);
-        }
-
-        if (!qdiscOk)
-        {
-            MarkUnavailable(report, DropCategories.Qdisc);
+            if (category.Scope == CategoryScope.Interface && !TermsAvailable(_plan.TermsOf(category), linksOk, qdiscOk))
+            {
+                MarkUnavailable(report, category);
+            }
         }
 
         List<InterfaceReading> interfaces = current.Interfaces;
@@ -219,17 +205,44 @@ internal sealed class DeltaEngine
             bool counted = before >= 0;
             InterfaceReading old = counted ? previous.Interfaces[before] : now;
             int masterIndex = now.FoldsIntoMaster ? IndexOfIfIndex(interfaces, now.MasterIfIndex) : -1;
-            ulong ringFull = linksOk ? CounterDelta.Compute(old.RingFull, now.RingFull) : 0;
             var delta = new InterfaceDelta
             {
                 Series = now.Series,
                 MasterSeries = masterIndex >= 0 ? interfaces[masterIndex].Series : -1,
-                NicRx = linksOk ? CounterDelta.Compute(old.Counters.RxDropped, now.Counters.RxDropped) : 0,
-                NicTx = linksOk ? CounterDelta.Compute(old.Counters.TxDropped, now.Counters.TxDropped) : 0,
-                NicMissed = linksOk ? CounterDelta.Compute(old.Counters.RxMissedErrors, now.Counters.RxMissedErrors) + ringFull : 0,
-                RingFull = ringFull,
-                Qdisc = qdiscOk && counted ? QdiscDelta(previous.Qdiscs, current.Qdiscs, now.IfIndex) : 0,
             };
+
+            ulong qdiscDrops = qdiscOk && counted ? QdiscDelta(previous.Qdiscs, current.Qdiscs, now.IfIndex) : 0;
+            foreach (DropCategory category in table)
+            {
+                if (category.Scope != CategoryScope.Interface || report.IsUnavailable(category))
+                {
+                    continue;
+                }
+
+                int slot = table.InterfaceSlotOf(category);
+                ulong added = 0, subtracted = 0, perDevice = 0;
+                foreach (CompiledTerm term in _plan.TermsOf(category))
+                {
+                    ulong value = term.Source switch
+                    {
+                        CounterSource.Link => CounterDelta.Compute(old.Counters[term.Index], now.Counters[term.Index]),
+                        CounterSource.DriverRingFull => CounterDelta.Compute(old.RingFull, now.RingFull),
+                        _ => qdiscDrops,
+                    };
+                    if (term.Subtracted)
+                    {
+                        subtracted += value;
+                    }
+                    else
+                    {
+                        added += value;
+                        perDevice += term.PerDevice ? value : 0;
+                    }
+                }
+
+                delta.Values[slot] = Floored(added, subtracted);
+                delta.PerDevice[slot] = Math.Min(perDevice, delta.Values[slot]);
+            }
 
             if (delta.MasterSeries >= 0)
             {
@@ -249,10 +262,33 @@ internal sealed class DeltaEngine
             }
         }
 
-        // A bond's rtnl counters already fold in its slaves' (bond_get_stats() sums every slave's
-        // dev_get_stats()), so nic_rx/nic_tx/rx_missed come from the master alone. Qdiscs and driver ring-full
-        // counters are per device and not folded, so a slave's are added to its master's.
-        ulong nicRx = 0, nicTx = 0, nicMissed = 0, qdisc = 0;
+        FoldSlavesIntoMasters(report, table.InterfaceCategoryCount);
+        foreach (DropCategory category in table)
+        {
+            if (category.Scope == CategoryScope.Interface && !report.IsUnavailable(category))
+            {
+                int slot = table.InterfaceSlotOf(category);
+                ulong sum = 0;
+                foreach (InterfaceDelta monitored in report.Interfaces)
+                {
+                    sum += monitored.Values[slot];
+                }
+
+                report[category] = sum;
+            }
+        }
+    }
+
+    // A bond's rtnl counters already fold in its slaves' (bond_get_stats() sums every slave's dev_get_stats()), so
+    // link fields come from the master alone. Qdiscs and driver ring-full counters are per device and not folded, so
+    // a slave's are added to its master's.
+    private static void FoldSlavesIntoMasters(IntervalReport report, int slots)
+    {
+        if (report.Slaves.Count == 0)
+        {
+            return;
+        }
+
         for (int i = 0; i < report.Interfaces.Count; i++)
         {
             InterfaceDelta master = report.Interfaces[i];
@@ -260,22 +296,29 @@ internal sealed class DeltaEngine
             {
                 if (slave.MasterSeries == master.Series)
                 {
-                    master.Qdisc += slave.Qdisc;
-                    master.NicMissed += slave.RingFull;
+                    for (int slot = 0; slot < slots; slot++)
+                    {
+                        master.Values[slot] += slave.PerDevice[slot];
+                        master.PerDevice[slot] += slave.PerDevice[slot];
+                    }
                 }
             }
 
             report.Interfaces[i] = master;
-            nicRx += master.NicRx;
-            nicTx += master.NicTx;
-            nicMissed += master.NicMissed;
-            qdisc += master.Qdisc;
+        }
+    }
+
+    private static bool TermsAvailable(ReadOnlySpan<CompiledTerm> terms, bool linksOk, bool qdiscOk)
+    {
+        foreach (CompiledTerm term in terms)
+        {
+            if (!(term.Source == CounterSource.Qdisc ? qdiscOk : linksOk))
+            {
+                return false;
+            }
         }
 
-        report[DropCategories.NicRx] = nicRx;
-        report[DropCategories.NicTx] = nicTx;
-        report[DropCategories.NicMissed] = nicMissed;
-        report[DropCategories.Qdisc] = qdisc;
+        return true;
     }
 
     // Rare events, so strings are fine here.
@@ -351,6 +394,8 @@ internal sealed class DeltaEngine
 
         return -1;
     }
+
+    private static ulong Floored(ulong added, ulong subtracted) => added > subtracted ? added - subtracted : 0;
 
     private static void MarkUnavailable(IntervalReport report, DropCategory category) =>
         report.UnavailableMask |= 1UL << category.Id;

@@ -1,31 +1,19 @@
-using NetDrop.Model;
-
 namespace NetDrop.Sampling;
 
-/// <summary>One interface's interface-scoped category deltas for an interval.</summary>
+/// <summary>One interface's interface-category deltas for an interval (read them with <see cref="IntervalReport.ValueOf"/>).</summary>
 internal struct InterfaceDelta
 {
     public int Series;
 
     /// <summary>Series of the monitored master (bond) for a slave; -1 for a monitored interface.</summary>
     public int MasterSeries;
-    public ulong NicRx;
-    public ulong NicTx;
-    public ulong NicMissed;
 
-    /// <summary>The driver ring-full part of <see cref="NicMissed"/>: what a bond adds from each slave.</summary>
-    public ulong RingFull;
-    public ulong Qdisc;
+    /// <summary>Each interface category's delta; a bond's include what its slaves add (see <see cref="PerDevice"/>).</summary>
+    public InterfaceValues Values;
 
-    public readonly ulong Total => NicRx + NicTx + NicMissed + Qdisc;
-
-    /// <summary>This interface's share of an interface-scoped category; 0 for host categories.</summary>
-    public readonly ulong ValueOf(DropCategory category) => category.Id switch
-    {
-        0 => NicRx,
-        1 => NicTx,
-        2 => NicMissed,
-        3 => Qdisc,
-        _ => 0,
-    };
+    /// <summary>
+    /// The part of each value from per-device counters (qdiscs, driver ring-full counters), which a bond's own
+    /// statistics do not fold in: what a slave adds to its master.
+    /// </summary>
+    public InterfaceValues PerDevice;
 }

@@ -8,7 +8,16 @@ namespace NetDrop.Sampling;
 /// </summary>
 internal sealed class IntervalReport
 {
-    private readonly ulong[] _categories = new ulong[DropCategories.Count];
+    private readonly ulong[] _categories;
+
+    public IntervalReport(DropCategoryTable table)
+    {
+        Table = table;
+        _categories = new ulong[table.Count];
+    }
+
+    /// <summary>The categories this report holds, in CSV order: what every sink iterates.</summary>
+    public DropCategoryTable Table { get; }
 
     public int Iteration { get; set; }
 
@@ -43,6 +52,48 @@ internal sealed class IntervalReport
     {
         get => _categories[category.Id];
         set => _categories[category.Id] = value;
+    }
+
+    /// <summary>An interface's (or slave's) share of an interface category; 0 for categories of other scopes.</summary>
+    public ulong ValueOf(in InterfaceDelta delta, DropCategory category)
+    {
+        int slot = Table.InterfaceSlotOf(category);
+        return slot >= 0 ? delta.Values[slot] : 0;
+    }
+
+    /// <summary>One CPU's share of a host-wide (softnet) category; 0 for categories of other scopes.</summary>
+    public static ulong ValueOf(in SoftnetDelta cpu, DropCategory category)
+    {
+        ulong added = 0, subtracted = 0;
+        foreach (CounterTerm term in category.Counters.Terms)
+        {
+            if (term.Counter.Source == CounterSource.Softnet)
+            {
+                ulong value = cpu.ValueOf(SoftnetColumns.Of(term.Counter));
+                if (term.Subtracted)
+                {
+                    subtracted += value;
+                }
+                else
+                {
+                    added += value;
+                }
+            }
+        }
+
+        return added > subtracted ? added - subtracted : 0;
+    }
+
+    /// <summary>An interface's drops over every interface drop category (its line in the console breakdown).</summary>
+    public ulong TotalOf(in InterfaceDelta delta)
+    {
+        ulong total = 0;
+        foreach (DropCategory category in Table)
+        {
+            total += category.IsDrop ? ValueOf(delta, category) : 0;
+        }
+
+        return total;
     }
 
     public bool IsUnavailable(DropCategory category) => (UnavailableMask & (1UL << category.Id)) != 0;

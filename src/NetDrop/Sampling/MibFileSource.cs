@@ -1,54 +1,44 @@
 using NetDrop.Kernel;
 using NetDrop.Kernel.Procfs;
+using NetDrop.Model;
 
 namespace NetDrop.Sampling;
 
 /// <summary>
-/// Host counters from one header/value MIB file, <c>/proc/net/netstat</c> or <c>/proc/net/snmp</c> (per network
-/// namespace: they follow <c>/proc/self/net</c>). A field this kernel lacks, or whose text did not parse this time,
-/// stays absent in the sample, and the delta engine marks its category unavailable for this interval and the next
-/// (whose previous sample lacks it), so the next good value is a new baseline, never a delta from a bogus one. A file
-/// in which no counter at all parsed (empty, garbled) is a source failure, reported once.
+/// The namespace counters of one header/value MIB file, <c>/proc/net/netstat</c> or <c>/proc/net/snmp</c> (per network
+/// namespace: they follow <c>/proc/self/net</c>): every field some category row names, nothing else. A field this
+/// kernel lacks, or whose text did not parse this time, stays absent in the sample, and the delta engine marks its
+/// category unavailable for this interval and the next (whose previous sample lacks it), so the next good value is a
+/// new baseline, never a delta from a bogus one. A file in which no counter at all parsed (empty, garbled) is a source
+/// failure, reported once.
 /// </summary>
 internal sealed class MibFileSource : ISampleSource
 {
     private readonly MibFile _file;
-    private readonly (HostCounter Counter, int Handle)[] _keys;
+    private readonly (int Slot, int Handle)[] _keys;
 
-    private MibFileSource(SourceId id, string path, (HostCounter Counter, MibKey Key)[] keys)
+    private MibFileSource(SourceId id, string path, IEnumerable<(int Slot, KernelCounter Counter)> counters)
     {
         Id = id;
         _file = new MibFile(path);
-        _keys = [.. keys.Select(key => (key.Counter, _file.Register(key.Key)))];
+        _keys = [.. counters.Select(counter => (counter.Slot, _file.Register(new MibKey(counter.Counter.Group, counter.Counter.Name))))];
     }
 
     public SourceId Id { get; }
 
     public string Description => _file.Path;
 
-    public static MibFileSource Netstat(string procRoot) => new(SourceId.Netstat, KernelPaths.Netstat(procRoot),
-    [
-        (HostCounter.TcpReqQFullDrop, new("TcpExt", "TCPReqQFullDrop")),
-        (HostCounter.TcpListenOverflows, new("TcpExt", "ListenOverflows")),
-        (HostCounter.TcpListenDrops, new("TcpExt", "ListenDrops")),
-        (HostCounter.TcpRcvPruned, new("TcpExt", "RcvPruned")),
-        (HostCounter.TcpOfoPruned, new("TcpExt", "OfoPruned")),
-        (HostCounter.TcpRcvCollapsed, new("TcpExt", "TCPRcvCollapsed")),
-        (HostCounter.TcpBacklogDrop, new("TcpExt", "TCPBacklogDrop")),
-        (HostCounter.TcpRcvQDrop, new("TcpExt", "TCPRcvQDrop")),
-        (HostCounter.TcpZeroWindowDrop, new("TcpExt", "TCPZeroWindowDrop")),
-        (HostCounter.TcpOfoDrop, new("TcpExt", "TCPOFODrop")),
-        (HostCounter.TcpPruneCalled, new("TcpExt", "PruneCalled")),
-        (HostCounter.TcpReqQFullDoCookies, new("TcpExt", "TCPReqQFullDoCookies")),
-    ]);
-
-    public static MibFileSource Snmp(string procRoot) => new(SourceId.Snmp, KernelPaths.Snmp(procRoot),
-    [
-        (HostCounter.UdpRcvbufErrors, new("Udp", "RcvbufErrors")),
-        (HostCounter.UdpSndbufErrors, new("Udp", "SndbufErrors")),
-        (HostCounter.UdpMemErrors, new("Udp", "MemErrors")),
-        (HostCounter.UdpInCsumErrors, new("Udp", "InCsumErrors")),
-    ]);
+    /// <summary>One source per MIB file the plan's rows read from, in the order the files are first named.</summary>
+    public static IEnumerable<MibFileSource> For(CounterPlan plan, string procRoot)
+    {
+        IEnumerable<(int Slot, KernelCounter Counter)> mib = plan.NamespaceCounters
+            .Select((counter, slot) => (slot, counter))
+            .Where(entry => entry.counter.Source == CounterSource.Mib);
+        foreach (IGrouping<string, (int Slot, KernelCounter Counter)> file in mib.GroupBy(entry => entry.Counter.File))
+        {
+            yield return new MibFileSource(SourceIdOf(file.Key), Path.Join(procRoot, file.Key), file);
+        }
+    }
 
     public void Read(Sample sample)
     {
@@ -57,10 +47,10 @@ internal sealed class MibFileSource : ISampleSource
             throw new KernelSourceException("read " + _file.Path, errno);
         }
 
-        foreach ((HostCounter counter, int handle) in _keys)
+        foreach ((int slot, int handle) in _keys)
         {
             bool present = _file.TryGetValue(handle, out ulong value);
-            sample.SetHost(counter, present, value);
+            sample.SetCounter(slot, present, value);
         }
 
         if (!_file.AnyRegisteredKeyValid())
@@ -68,4 +58,12 @@ internal sealed class MibFileSource : ISampleSource
             throw new KernelSourceException("parse " + _file.Path, Interop.Errno.EBADMSG);
         }
     }
+
+    // Each source reports its failures and recoveries under its own id (SourceHealth keeps one state per id).
+    private static SourceId SourceIdOf(string file) => file switch
+    {
+        "net/netstat" => SourceId.Netstat,
+        "net/snmp" => SourceId.Snmp,
+        _ => throw new ArgumentException($"no source id for the MIB file {file}: add one to SourceId", nameof(file)),
+    };
 }

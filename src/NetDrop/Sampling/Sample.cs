@@ -8,13 +8,19 @@ namespace NetDrop.Sampling;
 /// </summary>
 internal sealed class Sample
 {
-    private static readonly int s_hostCounterCount = Enum.GetValues<HostCounter>().Length;
     private static readonly int s_sourceCount = Enum.GetValues<SourceId>().Length;
 
-    private readonly ulong[] _host = new ulong[s_hostCounterCount];
-    private readonly bool[] _hostPresent = new bool[s_hostCounterCount];
+    private readonly ulong[] _counters;
+    private readonly bool[] _present;
     private readonly bool[] _sourceOk = new bool[s_sourceCount];
     private SoftnetCpu[] _softnet = new SoftnetCpu[Environment.ProcessorCount];
+
+    /// <param name="plan">Which namespace counters the sample holds (<see cref="CounterPlan.NamespaceCounters"/>).</param>
+    public Sample(CounterPlan plan)
+    {
+        _counters = new ulong[plan.NamespaceCounters.Count];
+        _present = new bool[plan.NamespaceCounters.Count];
+    }
 
     /// <summary>Monotonic timestamp (<see cref="TimeProvider.GetTimestamp"/>) taken before the first read.</summary>
     public long Timestamp { get; set; }
@@ -29,23 +35,24 @@ internal sealed class Sample
 
     public void Clear()
     {
-        Array.Clear(_hostPresent);
+        Array.Clear(_present);
         Array.Clear(_sourceOk);
         Interfaces.Clear();
         Qdiscs.Clear();
         SoftnetCount = 0;
     }
 
-    public void SetHost(HostCounter counter, bool present, ulong value)
+    /// <summary>Sets the namespace counter at <paramref name="index"/> (<see cref="CounterPlan.IndexOf"/>); absent when not read.</summary>
+    public void SetCounter(int index, bool present, ulong value)
     {
-        _host[(int)counter] = value;
-        _hostPresent[(int)counter] = present;
+        _counters[index] = value;
+        _present[index] = present;
     }
 
-    public bool TryGetHost(HostCounter counter, out ulong value)
+    public bool TryGetCounter(int index, out ulong value)
     {
-        value = _host[(int)counter];
-        return _hostPresent[(int)counter];
+        value = _counters[index];
+        return _present[index];
     }
 
     public void SetSoftnet(ReadOnlySpan<SoftnetCpu> cpus)

@@ -12,13 +12,14 @@ internal sealed class SeverityPolicy
 
     private readonly long[] _categoryThresholds;
 
-    public SeverityPolicy(long threshold = DefaultThreshold, IReadOnlyDictionary<string, long>? categoryThresholds = null)
+    public SeverityPolicy(long threshold = DefaultThreshold, IReadOnlyDictionary<string, long>? categoryThresholds = null, DropCategoryTable? table = null)
     {
+        table ??= DropCategories.Table;
         Threshold = threshold;
-        _categoryThresholds = new long[DropCategories.Count];
+        _categoryThresholds = new long[table.Count];
         foreach ((string column, long value) in categoryThresholds ?? new Dictionary<string, long>())
         {
-            DropCategory category = DropCategories.Find(column)
+            DropCategory category = table.Find(column)
                 ?? throw new ArgumentException($"unknown category '{column}'", nameof(categoryThresholds));
             _categoryThresholds[category.Id] = value;
         }
@@ -38,7 +39,7 @@ internal sealed class SeverityPolicy
             return Severity.Crit;
         }
 
-        foreach (DropCategory category in DropCategories.All)
+        foreach (DropCategory category in report.Table)
         {
             long threshold = _categoryThresholds[category.Id];
             if (category.IsDrop && threshold > 0 && report[category] >= (ulong)threshold)

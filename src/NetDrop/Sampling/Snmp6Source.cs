@@ -1,10 +1,11 @@
 using NetDrop.Kernel;
 using NetDrop.Kernel.Procfs;
+using NetDrop.Model;
 
 namespace NetDrop.Sampling;
 
 /// <summary>
-/// The IPv6 UDP counters from <c>/proc/net/snmp6</c>. NOTE: the file is absent when IPv6 is disabled
+/// The counters category rows name in <c>/proc/net/snmp6</c> (today IPv6 UDP). NOTE: the file is absent when IPv6 is disabled
 /// (<c>ipv6.disable=1</c>): no IPv6 datagram can then be dropped, so the counters read as present zeros rather than
 /// making the UDP categories unavailable. A counter whose text does not parse is absent for that sample (its
 /// categories unavailable, its next good value a baseline); a file in which none parsed is a source failure.
@@ -12,17 +13,17 @@ namespace NetDrop.Sampling;
 internal sealed class Snmp6Source : ISampleSource
 {
     private readonly Snmp6File _file;
-    private readonly (HostCounter Counter, int Handle)[] _keys;
+    private readonly (int Slot, int Handle)[] _keys;
 
-    public Snmp6Source(string procRoot)
+    public Snmp6Source(CounterPlan plan, string procRoot)
     {
         _file = new Snmp6File(KernelPaths.Snmp6(procRoot));
         _keys =
         [
-            (HostCounter.Udp6RcvbufErrors, _file.Register("Udp6RcvbufErrors")),
-            (HostCounter.Udp6SndbufErrors, _file.Register("Udp6SndbufErrors")),
-            (HostCounter.Udp6MemErrors, _file.Register("Udp6MemErrors")),
-            (HostCounter.Udp6InCsumErrors, _file.Register("Udp6InCsumErrors")),
+            .. plan.NamespaceCounters
+                .Select((counter, slot) => (Counter: counter, Slot: slot))
+                .Where(entry => entry.Counter.Source == CounterSource.Snmp6)
+                .Select(entry => (entry.Slot, _file.Register(entry.Counter.Name))),
         ];
     }
 
@@ -39,18 +40,18 @@ internal sealed class Snmp6Source : ISampleSource
                 throw new KernelSourceException("read " + _file.Path, errno);
             }
 
-            foreach ((HostCounter counter, _) in _keys)
+            foreach ((int slot, _) in _keys)
             {
-                sample.SetHost(counter, true, 0);
+                sample.SetCounter(slot, true, 0);
             }
 
             return;
         }
 
-        foreach ((HostCounter counter, int handle) in _keys)
+        foreach ((int slot, int handle) in _keys)
         {
             bool present = _file.TryGetValue(handle, out ulong value);
-            sample.SetHost(counter, present, value);
+            sample.SetCounter(slot, present, value);
         }
 
         if (!_file.AnyRegisteredKeyValid())

@@ -73,7 +73,7 @@ internal sealed class CritEventLogger : IIntervalSink
             .Add(NetDropSemanticConventions.AttributeIntervalSeconds, report.IntervalSeconds)
             .Add(NetDropSemanticConventions.AttributeAdvice, advice)
             .Add(NetDropSemanticConventions.AttributeAlertSeverity, NetDropSemanticConventions.AlertSeverityCritical);
-        foreach (DropCategory category in DropCategories.All)
+        foreach (DropCategory category in report.Table)
         {
             if (report[category] > 0)
             {
@@ -99,8 +99,8 @@ internal sealed class CritEventLogger : IIntervalSink
 
     private static DropCategory Dominant(IntervalReport report)
     {
-        DropCategory dominant = DropCategories.NicRx;
-        foreach (DropCategory category in DropCategories.All)
+        DropCategory dominant = report.Table[0];
+        foreach (DropCategory category in report.Table)
         {
             if (category.IsDrop && report[category] > report[dominant])
             {
@@ -121,7 +121,7 @@ internal sealed class CritEventLogger : IIntervalSink
             string[] names = report.InterfaceLabel.Split('+');
             for (int i = 0; i < report.Interfaces.Count && i < names.Length; i++)
             {
-                ulong value = report.Interfaces[i].ValueOf(dominant);
+                ulong value = report.ValueOf(report.Interfaces[i], dominant);
                 if (value > bestValue)
                 {
                     (best, bestValue) = (names[i], value);

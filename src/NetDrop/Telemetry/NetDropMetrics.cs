@@ -67,7 +67,7 @@ internal sealed class NetDropMetrics : IIntervalSink, IDisposable
 
     public void Write(IntervalReport report)
     {
-        foreach (DropCategory category in DropCategories.All)
+        foreach (DropCategory category in report.Table)
         {
             if (report.IsUnavailable(category))
             {
@@ -78,11 +78,12 @@ internal sealed class NetDropMetrics : IIntervalSink, IDisposable
             {
                 WriteInterfaceCategory(report, category);
             }
-            else if (category == DropCategories.Softirq && _perCpu)
+            else if (category.Scope == CategoryScope.Host && _perCpu)
             {
+                Counter<long> counter = category.IsDrop ? _dropped : _pressure;
                 foreach (SoftnetDelta cpu in report.Cpus)
                 {
-                    _dropped.Add((long)cpu.Dropped, new TagList
+                    counter.Add((long)IntervalReport.ValueOf(cpu, category), new TagList
                     {
                         { NetDropSemanticConventions.AttributeCategory, category.Column },
                         { NetDropSemanticConventions.AttributeCpu, cpu.Cpu },
@@ -119,19 +120,19 @@ internal sealed class NetDropMetrics : IIntervalSink, IDisposable
     {
         foreach (InterfaceDelta delta in report.Interfaces)
         {
-            ulong value = delta.ValueOf(category);
+            ulong value = report.ValueOf(delta, category);
             string name = _registry.NameOf(delta.Series);
-            _dropped.Add((long)value, new TagList
+            (category.IsDrop ? _dropped : _pressure).Add((long)value, new TagList
             {
                 { NetDropSemanticConventions.AttributeCategory, category.Column },
                 { NetDropSemanticConventions.AttributeInterface, name },
             });
-            if (category == DropCategories.NicRx || category == DropCategories.NicTx)
+            if (category.Direction != NetworkIoDirection.None)
             {
                 _systemDropped.Add((long)value, new TagList
                 {
                     { NetDropSemanticConventions.AttributeInterface, name },
-                    { NetDropSemanticConventions.AttributeDirection, category == DropCategories.NicRx ? NetDropSemanticConventions.DirectionReceive : NetDropSemanticConventions.DirectionTransmit },
+                    { NetDropSemanticConventions.AttributeDirection, category.Direction == NetworkIoDirection.Receive ? NetDropSemanticConventions.DirectionReceive : NetDropSemanticConventions.DirectionTransmit },
                 });
             }
         }

@@ -149,7 +149,7 @@ internal sealed class ConsoleSink : IIntervalSink, IDisposable
 
     private void AppendCategories(IntervalReport report, CategoryKind kind)
     {
-        foreach (DropCategory category in DropCategories.All)
+        foreach (DropCategory category in report.Table)
         {
             ulong value = report[category];
             if (category.Kind != kind || value == 0)
@@ -176,7 +176,7 @@ internal sealed class ConsoleSink : IIntervalSink, IDisposable
         bool first = true;
         foreach (InterfaceDelta delta in report.Interfaces)
         {
-            ulong value = delta.ValueOf(category);
+            ulong value = report.ValueOf(delta, category);
             if (value == 0)
             {
                 continue;
@@ -190,7 +190,7 @@ internal sealed class ConsoleSink : IIntervalSink, IDisposable
             bool firstSlave = true;
             foreach (InterfaceDelta slave in report.Slaves)
             {
-                ulong slaveValue = slave.ValueOf(category);
+                ulong slaveValue = report.ValueOf(slave, category);
                 if (slave.MasterSeries != delta.Series || slaveValue == 0)
                 {
                     continue;

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using NetDrop.Analysis;
 
+using NetDrop.Model;
+
 namespace NetDrop.Tests.Analysis;
 
 /// <summary>
@@ -24,7 +26,7 @@ public class AwkParityTests
         Assert.Contains($"Intervals with Drops: {report.IntervalsWithDrops}\n", awk, StringComparison.Ordinal);
         Assert.Contains($"Drop Rate: {report.PercentWithDrops.ToString("0.00", CultureInfo.InvariantCulture)}%\n", awk, StringComparison.Ordinal);
         Assert.Equal(report.TotalDrops, AwkValue(awk, "total_drops"));
-        foreach (CategoryTotal total in report.Categories.Where(c => c.Category.Id < NetDrop.Model.DropCategories.SeedCount))
+        foreach (CategoryTotal total in report.Categories.Where(c => c.Category.Id < NetDrop.Model.DropCategoryTable.SeedCount))
         {
             Assert.Equal(total.Total, AwkValue(awk, total.Category.Column));
         }

@@ -17,7 +17,7 @@ public class BenchGeneratorTests
         string path = Path.Combine(AnalyzeTestFiles.NewTempDirectory(), "day.csv");
         Run("bash", AnalyzeTestFiles.BenchScript("generate-30d.sh"), path, "1", "7");
 
-        Assert.Equal(CsvSchema.Header, File.ReadLines(path).First());
+        Assert.Equal(CsvSchema.Default.Header, File.ReadLines(path).First());
         DropReport report = DropAnalyzer.Analyze(new AnalysisOptions([path], ReportFilter.None));
         Assert.Equal(17_280, report.Intervals);
         Assert.Equal(0, report.MalformedLines);

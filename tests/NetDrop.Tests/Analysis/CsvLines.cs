@@ -1,22 +1,24 @@
 using NetDrop.Csv;
 
+using NetDrop.Model;
+
 namespace NetDrop.Tests.Analysis;
 
 /// <summary>Builds small CSV texts for reader tests: NetDrop rows (CsvSchema's columns) and seed rows (the first 16).</summary>
 internal static class CsvLines
 {
-    public static string NetDropHeader => CsvSchema.Header;
+    public static string NetDropHeader => CsvSchema.Default.Header;
 
-    public static string SeedHeader => string.Join(',', CsvSchema.Columns.Take(16));
+    public static string SeedHeader => string.Join(',', CsvSchema.Default.Columns.Take(16));
 
     /// <summary>A NetDrop row with the given drops in named categories; total_drops is their sum (pressure excluded).</summary>
     public static string NetDropRow(string timestamp, string iface = "eth0", params (string Column, long Value)[] cells)
     {
-        var values = new string[CsvSchema.Columns.Length];
+        var values = new string[CsvSchema.Default.Columns.Length];
         long total = 0;
         for (int i = 0; i < values.Length; i++)
         {
-            string column = CsvSchema.Columns[i];
+            string column = CsvSchema.Default.Columns[i];
             values[i] = column switch
             {
                 CsvSchema.Timestamp => timestamp,
@@ -31,7 +33,7 @@ internal static class CsvLines
                 if (name == column)
                 {
                     values[i] = value.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    if (NetDrop.Model.DropCategories.Find(name) is { IsDrop: true })
+                    if (NetDrop.Model.DropCategories.Table.Find(name) is { IsDrop: true })
                     {
                         total += value;
                     }
@@ -39,7 +41,7 @@ internal static class CsvLines
             }
         }
 
-        values[Array.IndexOf(CsvSchema.Columns, CsvSchema.TotalDrops)] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        values[Array.IndexOf(CsvSchema.Default.Columns, CsvSchema.TotalDrops)] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
         values[CsvSchema.SeverityIndex] = total >= 100 ? "CRIT" : total > 0 ? "WARN" : "OK";
         return string.Join(',', values);
     }

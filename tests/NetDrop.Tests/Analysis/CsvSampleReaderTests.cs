@@ -19,7 +19,7 @@ public class CsvSampleReaderTests
         using CsvSampleReader reader = Open(path);
 
         Assert.Equal(CsvInputLayout.NetDropHeader, reader.Map!.Layout);
-        Assert.Equal(DropCategories.Count, reader.Map.PresentCategoryIds.Length);
+        Assert.Equal(DropCategories.Table.Count, reader.Map.PresentCategoryIds.Length);
         Assert.True(reader.MoveNext());
         DropSample row = reader.Current;
         Assert.Equal("2026-02-03 11:23:50", row.Timestamp.ToString());
@@ -59,7 +59,7 @@ public class CsvSampleReaderTests
         using CsvSampleReader reader = Open(path);
 
         Assert.Equal(CsvInputLayout.SeedHeader, reader.Map!.Layout);
-        Assert.Equal(DropCategories.SeedCount, reader.Map.PresentCategoryIds.Length);
+        Assert.Equal(DropCategoryTable.SeedCount, reader.Map.PresentCategoryIds.Length);
         Assert.True(reader.MoveNext());
         Assert.Equal(523, reader.Current.TotalDrops);
         Assert.Equal(23, reader.Current.Categories[DropCategories.TcpCollapsed.Id]);
@@ -207,8 +207,8 @@ public class CsvSampleReaderTests
         Assert.Equal(7, _malformed.Count);
         Assert.Equal([3L, 4L, 5L, 6L, 7L, 8L, 10L], _malformed.Examples.Select(m => m.Line));
         Assert.Contains("total_drops is not a number: '5x'", _malformed.Examples[0].Reason, StringComparison.Ordinal);
-        Assert.Contains($"{CsvSchema.Columns.Length + 1} fields where the header has {CsvSchema.Columns.Length}", _malformed.Examples[1].Reason, StringComparison.Ordinal);
-        Assert.Contains($"10 fields where the header has {CsvSchema.Columns.Length}", _malformed.Examples[2].Reason, StringComparison.Ordinal);
+        Assert.Contains($"{CsvSchema.Default.Columns.Length + 1} fields where the header has {CsvSchema.Default.Columns.Length}", _malformed.Examples[1].Reason, StringComparison.Ordinal);
+        Assert.Contains($"10 fields where the header has {CsvSchema.Default.Columns.Length}", _malformed.Examples[2].Reason, StringComparison.Ordinal);
         Assert.Contains("the timestamp 'yesterday' is not yyyy-MM-dd HH:mm:ss", _malformed.Examples[3].Reason, StringComparison.Ordinal);
         Assert.Contains("never closes", _malformed.Examples[4].Reason, StringComparison.Ordinal);
         Assert.Contains("interval_s is not a number", _malformed.Examples[5].Reason, StringComparison.Ordinal);

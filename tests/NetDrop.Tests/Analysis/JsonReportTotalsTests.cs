@@ -28,7 +28,7 @@ public class JsonReportTotalsTests
         Assert.Equal(Math.Round(expected.IntervalsWithDrops * 100.0 / expected.Intervals, 2), root.GetProperty("intervals_with_drops_pct").GetDouble());
         JsonElement totals = root.GetProperty("totals");
         Assert.Equal(expected.Totals["total_drops"], totals.GetProperty("total_drops").GetInt64());
-        foreach (DropCategory category in DropCategories.All)
+        foreach (DropCategory category in DropCategories.Table)
         {
             JsonElement value = totals.GetProperty(category.Column);
             if (expected.Totals.TryGetValue(category.Column, out long sum))
@@ -75,7 +75,7 @@ public class JsonReportTotalsTests
         }
 
         Assert.Equal(24, json.RootElement.GetProperty("by_hour").GetArrayLength());
-        Assert.Equal(DropCategories.Count + 1, json.RootElement.GetProperty("totals").EnumerateObject().Count());
+        Assert.Equal(DropCategories.Table.Count + 1, json.RootElement.GetProperty("totals").EnumerateObject().Count());
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public class JsonReportTotalsTests
                 naive._rows.Add(line.Split(','));
             }
 
-            foreach (string column in header.Where(h => h == "total_drops" || DropCategories.Find(h) is not null))
+            foreach (string column in header.Where(h => h == "total_drops" || DropCategories.Table.Find(h) is not null))
             {
                 naive.Totals[column] = naive._rows.Sum(r => long.Parse(r[naive._columns[column]], CultureInfo.InvariantCulture));
             }

@@ -78,9 +78,9 @@ public sealed partial class CommandLineTests : IDisposable
         Assert.Contains(lines, line => line.Contains("] #0003 | ", StringComparison.Ordinal));
         Assert.DoesNotContain("\e[", result.Output, StringComparison.Ordinal); // not a terminal: no colour
         string[] rows = File.ReadAllLines(csv);
-        Assert.Equal(CsvSchema.Header, rows[0]);
+        Assert.Equal(CsvSchema.Default.Header, rows[0]);
         Assert.Equal(4, rows.Length);
-        Assert.All(rows[1..], row => Assert.Equal(CsvSchema.Columns.Length, row.Split(',').Length));
+        Assert.All(rows[1..], row => Assert.Equal(CsvSchema.Default.Columns.Length, row.Split(',').Length));
         Assert.All(rows[1..], row => Assert.Equal("lo", row.Split(',')[2]));
     }
 
@@ -102,7 +102,7 @@ public sealed partial class CommandLineTests : IDisposable
 
         Assert.Equal(0, monitor.WaitForExit(TimeSpan.FromSeconds(20)));
         string[] rows = File.ReadAllLines(csv)[1..];
-        int acceptQueue = Array.IndexOf(CsvSchema.Columns, "accept_queue");
+        int acceptQueue = Array.IndexOf(CsvSchema.Default.Columns, "accept_queue");
         Assert.Equal(42, rows.Sum(row => int.Parse(row.Split(',')[acceptQueue], System.Globalization.CultureInfo.InvariantCulture)));
     }
 
@@ -119,7 +119,7 @@ public sealed partial class CommandLineTests : IDisposable
         Assert.Equal(0, monitor.WaitForExit(TimeSpan.FromSeconds(10)));
         string content = File.ReadAllText(csv);
         Assert.EndsWith("\n", content, StringComparison.Ordinal);
-        Assert.All(content.TrimEnd('\n').Split('\n'), row => Assert.Equal(CsvSchema.Columns.Length, row.Split(',').Length));
+        Assert.All(content.TrimEnd('\n').Split('\n'), row => Assert.Equal(CsvSchema.Default.Columns.Length, row.Split(',').Length));
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10));
     }
 

@@ -13,9 +13,9 @@ public class CsvRowFormatterTests
     {
         const string seed = "timestamp,iteration,interface,total_drops,nic_rx,nic_tx,nic_missed,qdisc,softirq,syn_queue,accept_queue,tcp_pruned,tcp_collapsed,udp_rcvbuf,udp_sndbuf,severity";
 
-        Assert.StartsWith(seed + ",", CsvSchema.Header, StringComparison.Ordinal);
+        Assert.StartsWith(seed + ",", CsvSchema.Default.Header, StringComparison.Ordinal);
         Assert.Equal(15, CsvSchema.SeverityIndex);
-        Assert.Equal(CsvSchema.Columns.Length, CsvSchema.Columns.Distinct().Count());
+        Assert.Equal(CsvSchema.Default.Columns.Length, CsvSchema.Default.Columns.Distinct().Count());
     }
 
     [Fact]
@@ -27,7 +27,7 @@ public class CsvRowFormatterTests
 
         Assert.StartsWith("2026-02-03 11:23:50,124,eth0,523,0,0,0,0,500,0,23,0,0,0,0,CRIT,", row, StringComparison.Ordinal);
         Assert.EndsWith(",5.000,\n", row, StringComparison.Ordinal);
-        Assert.Equal(CsvSchema.Columns.Length, row.TrimEnd('\n').Split(',').Length);
+        Assert.Equal(CsvSchema.Default.Columns.Length, row.TrimEnd('\n').Split(',').Length);
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public class CsvRowFormatterTests
         // The seed README's queries address columns by position; they must keep working on our files.
         string path = Path.Join(Directory.CreateTempSubdirectory("netdrop-csv-").FullName, "drops.log");
         var formatter = new CsvRowFormatter();
-        var file = new StringBuilder(CsvSchema.Header + "\n");
+        var file = new StringBuilder(CsvSchema.Default.Header + "\n");
         file.Append(Encoding.UTF8.GetString(formatter.Format(Report(1, "eth0", Severity.Ok))));
         file.Append(Encoding.UTF8.GetString(formatter.Format(Report(2, "eth0", Severity.Crit, (DropCategories.Softirq, 500), (DropCategories.AcceptQueue, 23)))));
         file.Append(Encoding.UTF8.GetString(formatter.Format(Report(3, "eth0", Severity.Warn, (DropCategories.NicRx, 7), (DropCategories.SynQueue, 2)))));
@@ -95,7 +95,7 @@ public class CsvRowFormatterTests
 
     private static IntervalReport Report(int iteration, string label, Severity severity, params (DropCategory Category, ulong Value)[] values)
     {
-        var report = new IntervalReport
+        var report = new IntervalReport(DropCategories.Table)
         {
             Iteration = iteration,
             Timestamp = new DateTimeOffset(2026, 2, 3, 11, 23, 50, TimeSpan.Zero),

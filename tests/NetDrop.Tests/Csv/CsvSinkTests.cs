@@ -3,6 +3,8 @@ using NetDrop.Csv;
 using NetDrop.Sampling;
 using NetDrop.Tests.TestSupport;
 
+using NetDrop.Model;
+
 namespace NetDrop.Tests.Csv;
 
 public sealed class CsvSinkTests : IDisposable
@@ -28,8 +30,8 @@ public sealed class CsvSinkTests : IDisposable
 
         string[] lines = File.ReadAllLines(path);
         Assert.Equal(4, lines.Length);
-        Assert.Equal(CsvSchema.Header, lines[0]);
-        Assert.Equal(1, lines.Count(line => line == CsvSchema.Header));
+        Assert.Equal(CsvSchema.Default.Header, lines[0]);
+        Assert.Equal(1, lines.Count(line => line == CsvSchema.Default.Header));
     }
 
     [Fact]
@@ -56,7 +58,7 @@ public sealed class CsvSinkTests : IDisposable
         byte[] bytes = File.ReadAllBytes(path);
         Assert.DoesNotContain((byte)0, bytes);
         string[] lines = File.ReadAllLines(path);
-        Assert.Equal([CsvSchema.Header], lines[..1]);
+        Assert.Equal([CsvSchema.Default.Header], lines[..1]);
         Assert.StartsWith("2026-02-03 11:23:50,3,", lines[1], StringComparison.Ordinal);
         Assert.Equal(3, File.ReadAllLines(path + ".1").Length);
     }
@@ -77,7 +79,7 @@ public sealed class CsvSinkTests : IDisposable
 
         Assert.Equal(2, File.ReadAllLines(path + ".1").Length);
         string[] lines = File.ReadAllLines(path);
-        Assert.Equal(CsvSchema.Header, lines[0]);
+        Assert.Equal(CsvSchema.Default.Header, lines[0]);
         Assert.StartsWith("2026-02-03 11:23:50,2,", lines[1], StringComparison.Ordinal);
     }
 
@@ -99,7 +101,7 @@ public sealed class CsvSinkTests : IDisposable
 
         string aside = path + ".seed-20261201-093005";
         Assert.Equal(seed, File.ReadAllBytes(aside));
-        Assert.Equal([CsvSchema.Header, "2026-02-03 11:23:50,1,eth0", "2026-02-03 11:23:50,2,eth0"], File.ReadAllLines(path).Select(line => line.Length > 26 && line != CsvSchema.Header ? line[..26] : line));
+        Assert.Equal([CsvSchema.Default.Header, "2026-02-03 11:23:50,1,eth0", "2026-02-03 11:23:50,2,eth0"], File.ReadAllLines(path).Select(line => line.Length > 26 && line != CsvSchema.Default.Header ? line[..26] : line));
         Assert.Equal([$"csv: {path} has the seed's 16-column header; moved it to {aside} (netdrop analyze reads both) and started a new file"], said);
 
         ProcessRunner.Result analyzed = ProcessRunner.NetDrop("analyze", aside, path, "--format", "json");
@@ -125,7 +127,7 @@ public sealed class CsvSinkTests : IDisposable
 
         string aside = Assert.Single(Directory.GetFiles(_directory, "network_drops.log.seed-*"));
         Assert.Equal(241, File.ReadAllLines(aside).Length);
-        Assert.Equal(CsvSchema.Header, File.ReadLines(path).First());
+        Assert.Equal(CsvSchema.Default.Header, File.ReadLines(path).First());
         ProcessRunner.Result analyzed = ProcessRunner.NetDrop("analyze", path, aside, "--format", "json");
         using JsonDocument report = JsonDocument.Parse(analyzed.Output);
         Assert.Equal(240 + 4, report.RootElement.GetProperty("intervals").GetInt32());
@@ -143,7 +145,7 @@ public sealed class CsvSinkTests : IDisposable
         }
 
         Assert.Equal(2, File.ReadAllLines(path + ".old-20261201-093005").Length);
-        Assert.Equal([CsvSchema.Header], File.ReadAllLines(path));
+        Assert.Equal([CsvSchema.Default.Header], File.ReadAllLines(path));
     }
 
     [Fact]
@@ -166,8 +168,8 @@ public sealed class CsvSinkTests : IDisposable
 
         string[] lines = File.ReadAllLines(path);
         Assert.Equal(3, lines.Length);
-        Assert.Equal(CsvSchema.Header, lines[0]);
-        Assert.All(lines[1..], line => Assert.Equal(CsvSchema.Columns.Length, line.Split(',').Length));
+        Assert.Equal(CsvSchema.Default.Header, lines[0]);
+        Assert.All(lines[1..], line => Assert.Equal(CsvSchema.Default.Columns.Length, line.Split(',').Length));
         Assert.Equal([path], Directory.GetFiles(_directory)); // appended to, not moved aside
     }
 
@@ -191,7 +193,7 @@ public sealed class CsvSinkTests : IDisposable
         sink.Write(Report(4));
         Assert.True(sink.WaitUntilWritten(TimeSpan.FromSeconds(30)));
 
-        Assert.Equal([CsvSchema.Header, "2", "3", "4"], File.ReadAllLines(path).Select(line => line == CsvSchema.Header ? line : line.Split(',')[1]));
+        Assert.Equal([CsvSchema.Default.Header, "2", "3", "4"], File.ReadAllLines(path).Select(line => line == CsvSchema.Default.Header ? line : line.Split(',')[1]));
         lock (said)
         {
             Assert.Equal(2, said.Count);
@@ -219,7 +221,7 @@ public sealed class CsvSinkTests : IDisposable
 
         Assert.True(sink.WaitUntilWritten(TimeSpan.FromSeconds(30)));
         Assert.False(sink.IsFailing);
-        string[] rows = [.. new[] { path + ".2", path + ".1", path }.Where(File.Exists).SelectMany(File.ReadAllLines).Where(line => line != CsvSchema.Header)];
+        string[] rows = [.. new[] { path + ".2", path + ".1", path }.Where(File.Exists).SelectMany(File.ReadAllLines).Where(line => line != CsvSchema.Default.Header)];
         Assert.Equal(["3", "4", "5", "6", "7", "8"], rows.Select(line => line.Split(',')[1]));
     }
 
@@ -235,7 +237,7 @@ public sealed class CsvSinkTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static IntervalReport Report(int iteration) => new()
+    private static IntervalReport Report(int iteration) => new(DropCategories.Table)
     {
         Iteration = iteration,
         Timestamp = new DateTimeOffset(2026, 2, 3, 11, 23, 50, TimeSpan.Zero),

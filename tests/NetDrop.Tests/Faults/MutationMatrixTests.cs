@@ -2,6 +2,8 @@ using NetDrop.Model;
 using NetDrop.Monitoring;
 using NetDrop.Sampling;
 
+using NetDrop.Tests.Sampling;
+
 namespace NetDrop.Tests.Faults;
 
 /// <summary>
@@ -17,7 +19,7 @@ namespace NetDrop.Tests.Faults;
 [Trait("Category", "Fault")]
 public sealed class MutationMatrixTests : IDisposable
 {
-    private static readonly DropCategory[] s_fixtureCategories = [.. DropCategories.All.Where(category => category != DropCategories.Qdisc)];
+    private static readonly DropCategory[] s_fixtureCategories = [.. DropCategories.Table.Where(category => category != DropCategories.Qdisc)];
 
     private readonly MutationFixtureRoot _root = new();
     private readonly InterfaceRegistry _registry = new();
@@ -43,9 +45,9 @@ public sealed class MutationMatrixTests : IDisposable
     {
         var random = new Random(15);
         using Sampler sampler = CreateSampler();
-        var engine = new DeltaEngine(_registry, new SeverityPolicy());
-        Sample previous = new(), current = new();
-        var report = new IntervalReport();
+        var engine = new DeltaEngine(TestPlans.Default, _registry, new SeverityPolicy());
+        Sample previous = new(TestPlans.Default), current = new(TestPlans.Default);
+        var report = new IntervalReport(DropCategories.Table);
 
         _root.Write(0);
         sampler.Take(previous);
@@ -85,9 +87,9 @@ public sealed class MutationMatrixTests : IDisposable
         // good -> good interval must be exact again.
         var random = new Random(20261201);
         using Sampler sampler = CreateSampler();
-        var engine = new DeltaEngine(_registry, new SeverityPolicy());
-        Sample previous = new(), current = new();
-        var report = new IntervalReport();
+        var engine = new DeltaEngine(TestPlans.Default, _registry, new SeverityPolicy());
+        Sample previous = new(TestPlans.Default), current = new(TestPlans.Default);
+        var report = new IntervalReport(DropCategories.Table);
         int k = 0;
         _root.Write(k);
         sampler.Take(previous);
@@ -139,7 +141,7 @@ public sealed class MutationMatrixTests : IDisposable
     public void Dispose() => _root.Dispose();
 
     private Sampler CreateSampler() => SourceFactory.CreateSampler(
-        new MonitorOptions { ProcRoot = _root.ProcRoot, SysRoot = _root.SysRoot, LinkSource = LinkSourceKind.Sysfs, EthtoolEnabled = false },
+        new MonitorOptions { ProcRoot = _root.ProcRoot, SysRoot = _root.SysRoot, LinkSource = LinkSourceKind.Sysfs, EthtoolEnabled = false }, TestPlans.Default,
         new InterfaceSelector(["eth0", "lo"], []),
         _registry,
         new SourceHealth(_messages.Add),

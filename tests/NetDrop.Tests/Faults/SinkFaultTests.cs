@@ -184,12 +184,12 @@ public sealed class SinkFaultTests : IDisposable
         string text = UnlockedFile.ReadAllText(csv);
         Assert.EndsWith("\n", text, StringComparison.Ordinal);
         string[] lines = text[..^1].Split('\n');
-        Assert.Equal(CsvSchema.Header, lines[0]);
+        Assert.Equal(CsvSchema.Default.Header, lines[0]);
         var iterations = new List<int>();
         for (int i = 1; i < lines.Length; i++)
         {
             string[] fields = lines[i].Split(',');
-            Assert.True(fields.Length == CsvSchema.Columns.Length, $"{csv} line {i + 1} has {fields.Length} fields: '{lines[i]}'");
+            Assert.True(fields.Length == CsvSchema.Default.Columns.Length, $"{csv} line {i + 1} has {fields.Length} fields: '{lines[i]}'");
             Assert.True(DateTime.TryParseExact(fields[0], CsvSchema.TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out _), $"{csv} line {i + 1}: '{lines[i]}'");
             iterations.Add(int.Parse(fields[1], CultureInfo.InvariantCulture));
         }

@@ -64,7 +64,7 @@ public sealed class SinkQueueTests
             using var csv = new CsvSink(Path.Join(directory, "drops.log"));
             csv.Open();
             using var console = new ConsoleSink(TextWriter.Null, color: true, new InterfaceRegistry());
-            var report = new IntervalReport { InterfaceLabel = "eth0", Timestamp = new DateTimeOffset(2026, 2, 3, 11, 23, 55, TimeSpan.Zero), Severity = Severity.Crit, TotalDrops = 523 };
+            var report = new IntervalReport(DropCategories.Table) { InterfaceLabel = "eth0", Timestamp = new DateTimeOffset(2026, 2, 3, 11, 23, 55, TimeSpan.Zero), Severity = Severity.Crit, TotalDrops = 523 };
             report[DropCategories.Softirq] = 500;
             report[DropCategories.AcceptQueue] = 23;
             report[DropCategories.TcpCollapsed] = 7;

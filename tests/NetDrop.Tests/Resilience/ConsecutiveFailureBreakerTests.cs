@@ -3,6 +3,8 @@ using NetDrop.Kernel;
 using NetDrop.Resilience;
 using NetDrop.Sampling;
 
+using NetDrop.Tests.Sampling;
+
 namespace NetDrop.Tests.Resilience;
 
 public class ConsecutiveFailureBreakerTests
@@ -49,7 +51,7 @@ public class ConsecutiveFailureBreakerTests
 
     private void Read(SourceRunner runner, SourceHealth health)
     {
-        runner.Read(new Sample(), health);
+        runner.Read(new Sample(TestPlans.Default), health);
         _time.Advance(TimeSpan.FromSeconds(5));
     }
 

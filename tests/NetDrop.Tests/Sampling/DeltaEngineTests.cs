@@ -259,7 +259,7 @@ public class DeltaEngineTests
         Assert.Equal(9UL, report[DropCategories.Qdisc]);
         Assert.Equal(5UL, report[DropCategories.NicMissed]);
         Assert.Single(report.Interfaces);
-        Assert.Equal([20UL, 10UL], report.Slaves.Select(slave => slave.NicRx));
+        Assert.Equal([20UL, 10UL], report.Slaves.Select(slave => report.ValueOf(slave, DropCategories.NicRx)));
         Assert.All(report.Slaves, slave => Assert.Equal(bond0, slave.MasterSeries));
     }
 
@@ -281,8 +281,8 @@ public class DeltaEngineTests
     [Fact]
     public void Compute_PerCategoryThreshold_MakesCritBelowTotalThreshold()
     {
-        var engine = new DeltaEngine(_registry, new SeverityPolicy(100, new Dictionary<string, long> { ["udp_rcvbuf"] = 10 }));
-        var report = new IntervalReport();
+        var engine = new DeltaEngine(TestPlans.Default, _registry, new SeverityPolicy(100, new Dictionary<string, long> { ["udp_rcvbuf"] = 10 }));
+        var report = new IntervalReport(DropCategories.Table);
 
         engine.Compute(new SampleBuilder().Build(), new SampleBuilder().Host(HostCounter.UdpRcvbufErrors, 12).Build(), report, TimeSpan.FromSeconds(5));
 
@@ -306,8 +306,8 @@ public class DeltaEngineTests
 
     private IntervalReport Compute(Sample previous, Sample current)
     {
-        var engine = new DeltaEngine(_registry, new SeverityPolicy());
-        var report = new IntervalReport();
+        var engine = new DeltaEngine(TestPlans.Default, _registry, new SeverityPolicy());
+        var report = new IntervalReport(DropCategories.Table);
         engine.Compute(previous, current, report, TimeSpan.FromSeconds(5));
         return report;
     }

@@ -1,5 +1,6 @@
 using NetDrop.Kernel.Netlink;
 using NetDrop.Kernel.Snapshots;
+using NetDrop.Model;
 using NetDrop.Sampling;
 
 namespace NetDrop.Tests.Sampling;
@@ -7,13 +8,16 @@ namespace NetDrop.Tests.Sampling;
 /// <summary>Builds samples by hand for delta-engine tests: every source readable, every counter present at zero.</summary>
 internal sealed class SampleBuilder
 {
-    private readonly Sample _sample = new();
+    private readonly CounterPlan _plan;
+    private readonly Sample _sample;
 
-    public SampleBuilder()
+    public SampleBuilder(CounterPlan? plan = null)
     {
-        foreach (HostCounter counter in Enum.GetValues<HostCounter>())
+        _plan = plan ?? TestPlans.Default;
+        _sample = new Sample(_plan);
+        for (int slot = 0; slot < _plan.NamespaceCounters.Count; slot++)
         {
-            _sample.SetHost(counter, true, 0);
+            _sample.SetCounter(slot, true, 0);
         }
 
         foreach (SourceId source in Enum.GetValues<SourceId>())
@@ -22,15 +26,15 @@ internal sealed class SampleBuilder
         }
     }
 
-    public SampleBuilder Host(HostCounter counter, ulong value)
+    public SampleBuilder Host(KernelCounter counter, ulong value)
     {
-        _sample.SetHost(counter, true, value);
+        _sample.SetCounter(SlotOf(counter), true, value);
         return this;
     }
 
-    public SampleBuilder MissingHost(HostCounter counter)
+    public SampleBuilder MissingHost(KernelCounter counter)
     {
-        _sample.SetHost(counter, false, 0);
+        _sample.SetCounter(SlotOf(counter), false, 0);
         return this;
     }
 
@@ -78,4 +82,11 @@ internal sealed class SampleBuilder
     }
 
     public Sample Build() => _sample;
+
+    private int SlotOf(KernelCounter counter)
+    {
+        int slot = _plan.IndexOf(counter);
+        Assert.True(slot >= 0, $"no category reads {counter}");
+        return slot;
+    }
 }

@@ -5,6 +5,8 @@ using NetDrop.Monitoring;
 using NetDrop.Sampling;
 using NetDrop.Terminal;
 
+using NetDrop.Model;
+
 namespace NetDrop.Tests.Sampling;
 
 /// <summary>
@@ -37,7 +39,7 @@ public sealed class SamplerAllocationTests
         var health = new SourceHealth(messages.Add);
         var time = new FakeTimeProvider();
         using Sampler sampler = SourceFactory.CreateSampler(
-            new MonitorOptions { ProcRoot = s_procRoot, SysRoot = s_sysRoot }, selector, registry, health, time);
+            new MonitorOptions { ProcRoot = s_procRoot, SysRoot = s_sysRoot }, TestPlans.Default, selector, registry, health, time);
 
         long allocated = AllocatedPerRoundOnceWarm(sampler, time, registry, out Sample last, out int rowLength);
 
@@ -45,7 +47,7 @@ public sealed class SamplerAllocationTests
         AssertEverySourceRead(last);
         Assert.Contains(last.Interfaces, reading => registry.NameOf(reading.Series) == "eth0");
         Assert.DoesNotContain(last.Interfaces, reading => registry.NameOf(reading.Series) == "lo");
-        Assert.True(rowLength > CsvSchema.Columns.Length, "the CSV row was not formatted");
+        Assert.True(rowLength > CsvSchema.Default.Columns.Length, "the CSV row was not formatted");
         Assert.True(0 == allocated, $"{allocated} bytes allocated over {SamplesPerRound} warm samples ({allocated / (double)SamplesPerRound:F1} per sample)");
     }
 
@@ -60,7 +62,7 @@ public sealed class SamplerAllocationTests
         var health = new SourceHealth(messages.Add);
         var time = new FakeTimeProvider();
         using Sampler sampler = SourceFactory.CreateSampler(
-            new MonitorOptions { ProcRoot = s_procRoot, SysRoot = s_sysRoot, LinkSource = LinkSourceKind.Sysfs, EthtoolEnabled = false },
+            new MonitorOptions { ProcRoot = s_procRoot, SysRoot = s_sysRoot, LinkSource = LinkSourceKind.Sysfs, EthtoolEnabled = false }, TestPlans.Default,
             selector, registry, health, time);
 
         long allocated = AllocatedPerRoundOnceWarm(sampler, time, registry, out Sample last, out int rowLength);
@@ -69,7 +71,7 @@ public sealed class SamplerAllocationTests
         Assert.Equal(["eth0", "lo"], last.Interfaces.Select(reading => registry.NameOf(reading.Series)));
         ulong fixtureRxPackets = ulong.Parse(File.ReadAllText(Path.Join(s_sysRoot, "class/net/eth0/statistics/rx_packets")), System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(fixtureRxPackets, last.Interfaces[0].Counters.RxPackets); // the fixture's eth0, not this host's
-        Assert.True(rowLength > CsvSchema.Columns.Length, "the CSV row was not formatted");
+        Assert.True(rowLength > CsvSchema.Default.Columns.Length, "the CSV row was not formatted");
         Assert.True(0 == allocated, $"{allocated} bytes allocated over {SamplesPerRound} warm samples ({allocated / (double)SamplesPerRound:F1} per sample)");
     }
 
@@ -80,7 +82,7 @@ public sealed class SamplerAllocationTests
         var registry = new InterfaceRegistry();
         var time = new FakeTimeProvider();
         using Sampler sampler = SourceFactory.CreateSampler(
-            new MonitorOptions { ProcRoot = s_procRoot, SysRoot = s_sysRoot, LinkSource = LinkSourceKind.Sysfs, EthtoolEnabled = false },
+            new MonitorOptions { ProcRoot = s_procRoot, SysRoot = s_sysRoot, LinkSource = LinkSourceKind.Sysfs, EthtoolEnabled = false }, TestPlans.Default,
             new InterfaceSelector(["eth*"], []), // a glob: the sysfs source lists the directory every sample
             registry, new SourceHealth(_ => { }), time);
 
@@ -118,14 +120,14 @@ public sealed class SamplerAllocationTests
     /// </summary>
     private static long AllocatedPerRoundOnceWarm(Sampler sampler, FakeTimeProvider time, InterfaceRegistry registry, out Sample last, out int rowLength)
     {
-        var engine = new DeltaEngine(registry, new SeverityPolicy());
+        var engine = new DeltaEngine(TestPlans.Default, registry, new SeverityPolicy());
         string csvDirectory = Directory.CreateTempSubdirectory("netdrop-alloc-").FullName;
         using var csv = new CsvSink(Path.Join(csvDirectory, "drops.log"));
         csv.Open();
         using var console = new ConsoleSink(TextWriter.Null, color: true, registry);
         var sinks = new Sinks(csv, console);
-        var report = new IntervalReport { InterfaceLabel = "eth0", Timestamp = new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero) };
-        Sample previous = new(), current = new();
+        var report = new IntervalReport(DropCategories.Table) { InterfaceLabel = "eth0", Timestamp = new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero) };
+        Sample previous = new(TestPlans.Default), current = new(TestPlans.Default);
         sampler.Take(previous);
         rowLength = 0;
         for (int round = 0; round < 3; round++)

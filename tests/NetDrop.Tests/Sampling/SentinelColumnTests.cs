@@ -1,12 +1,13 @@
 using System.Globalization;
 using NetDrop.Csv;
 using NetDrop.Monitoring;
+using NetDrop.Model;
 using NetDrop.Sampling;
 
 namespace NetDrop.Tests.Sampling;
 
 /// <summary>
-/// NetDrop's own wiring — which kernel field each <see cref="HostCounter"/> reads, and which counters each CSV column
+/// NetDrop's own wiring — which kernel field each counter of the category table reads, and which counters each CSV column
 /// adds up — checked over the sentinel samples (Fixtures/sentinel/FIXTURE.md), where every field holds a distinct
 /// value and t1 adds a distinct power of two to each counter NetDrop reads. The kernel names and the column sums are
 /// written out here, never taken from <c>DropCategory.Source</c> or the delta engine, so a counter wired to the wrong
@@ -20,7 +21,7 @@ public sealed class SentinelColumnTests
     private static readonly string s_t1 = Path.Join(AppContext.BaseDirectory, "Fixtures", "sentinel", "t1");
 
     // t0's value of each field NetDrop reads, from the fixture's encoding: netstat 1GGGPPP, snmp 2GGGPPP, snmp6 3000LLL.
-    private static readonly Dictionary<HostCounter, ulong> s_t0Values = new()
+    private static readonly Dictionary<KernelCounter, ulong> s_t0Values = new()
     {
         [HostCounter.TcpReqQFullDrop] = 1001080, // TcpExt: TCPReqQFullDrop
         [HostCounter.TcpListenOverflows] = 1001023, // TcpExt: ListenOverflows
@@ -80,17 +81,21 @@ public sealed class SentinelColumnTests
     [Fact]
     public void Read_SentinelProcRoot_EachHostCounterReadsItsOwnKernelField()
     {
-        var sample = new Sample();
+        var sample = new Sample(TestPlans.Default);
         string procRoot = Path.Join(s_t0, "proc");
 
-        MibFileSource.Netstat(procRoot).Read(sample);
-        MibFileSource.Snmp(procRoot).Read(sample);
-        new Snmp6Source(procRoot).Read(sample);
-
-        Assert.Equal(Enum.GetValues<HostCounter>().Order(), s_t0Values.Keys.Order()); // a new counter needs its field here
-        foreach ((HostCounter counter, ulong expected) in s_t0Values)
+        foreach (MibFileSource source in MibFileSource.For(TestPlans.Default, procRoot))
         {
-            Assert.True(sample.TryGetHost(counter, out ulong value), $"{counter} absent");
+            source.Read(sample);
+        }
+
+        new Snmp6Source(TestPlans.Default, procRoot).Read(sample);
+
+        // A counter a row reads needs its sentinel field here.
+        Assert.Equal(TestPlans.Default.NamespaceCounters.Select(counter => counter.ToString()).Order(), s_t0Values.Keys.Select(counter => counter.ToString()).Order());
+        foreach ((KernelCounter counter, ulong expected) in s_t0Values)
+        {
+            Assert.True(sample.TryGetCounter(TestPlans.Default.IndexOf(counter), out ulong value), $"{counter} absent");
             Assert.True(expected == value, $"{counter} read {value}, expected {expected}");
         }
     }
@@ -100,7 +105,7 @@ public sealed class SentinelColumnTests
     {
         // statistics/NAME holds 4000NNN, NNN the file's place in alphabetical order.
         var registry = new InterfaceRegistry();
-        var sample = new Sample();
+        var sample = new Sample(TestPlans.Default);
 
         new SysfsLinkSource(Path.Join(s_t0, "sys"), new InterfaceSelector(["eth0"], []), registry).Read(sample);
 
@@ -119,9 +124,9 @@ public sealed class SentinelColumnTests
         var registry = new InterfaceRegistry();
         Sample previous = TakeSentinel(s_t0, registry, qdiscDrops: 5000);
         Sample current = TakeSentinel(s_t1, registry, qdiscDrops: 5000 + (uint)D("eth0 root qdisc drops"));
-        var report = new IntervalReport { InterfaceLabel = "eth0", Timestamp = new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero) };
+        var report = new IntervalReport(DropCategories.Table) { InterfaceLabel = "eth0", Timestamp = new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero) };
 
-        new DeltaEngine(registry, new SeverityPolicy()).Compute(previous, current, report, TimeSpan.FromSeconds(5));
+        new DeltaEngine(TestPlans.Default, registry, new SeverityPolicy()).Compute(previous, current, report, TimeSpan.FromSeconds(5));
         Dictionary<string, string> row = CsvRow(new CsvRowFormatter().Format(report));
 
         var expected = new Dictionary<string, ulong>(StringComparer.Ordinal)
@@ -175,9 +180,9 @@ public sealed class SentinelColumnTests
     {
         var messages = new List<string>();
         using Sampler sampler = SourceFactory.CreateSampler(
-            new MonitorOptions { ProcRoot = Path.Join(root, "proc"), SysRoot = Path.Join(root, "sys"), LinkSource = LinkSourceKind.Sysfs, EthtoolEnabled = false },
+            new MonitorOptions { ProcRoot = Path.Join(root, "proc"), SysRoot = Path.Join(root, "sys"), LinkSource = LinkSourceKind.Sysfs, EthtoolEnabled = false }, TestPlans.Default,
             new InterfaceSelector(["eth0"], []), registry, new SourceHealth(messages.Add), TimeProvider.System);
-        var sample = new Sample();
+        var sample = new Sample(TestPlans.Default);
 
         sampler.Take(sample);
 
@@ -189,7 +194,7 @@ public sealed class SentinelColumnTests
 
     private static Dictionary<string, string> CsvRow(ReadOnlySpan<byte> line)
     {
-        string[] header = CsvSchema.Header.Split(',');
+        string[] header = CsvSchema.Default.Header.Split(',');
         string[] cells = System.Text.Encoding.UTF8.GetString(line).TrimEnd('\n').Split(',');
         Assert.Equal(header.Length, cells.Length);
         return header.Zip(cells).ToDictionary(pair => pair.First, pair => pair.Second, StringComparer.Ordinal);

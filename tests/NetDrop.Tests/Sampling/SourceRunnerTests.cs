@@ -15,7 +15,7 @@ public class SourceRunnerTests
     {
         var source = new ScriptedSource(Interop.Errno.EINTR);
         SourceRunner runner = Runner(source, out SourceHealth health);
-        var sample = new Sample();
+        var sample = new Sample(TestPlans.Default);
 
         runner.Read(sample, health);
 
@@ -29,7 +29,7 @@ public class SourceRunnerTests
     {
         var source = new ScriptedSource(Interop.Errno.EACCES);
         SourceRunner runner = Runner(source, out SourceHealth health);
-        var sample = new Sample();
+        var sample = new Sample(TestPlans.Default);
 
         runner.Read(sample, health);
 
@@ -46,7 +46,7 @@ public class SourceRunnerTests
 
         for (int sample = 0; sample < 10; sample++)
         {
-            var current = new Sample();
+            var current = new Sample(TestPlans.Default);
             runner.Read(current, health);
             Assert.False(current.IsSourceOk(SourceId.Snmp));
             _time.Advance(TimeSpan.FromSeconds(5));
@@ -57,12 +57,12 @@ public class SourceRunnerTests
         Assert.Single(_messages, message => message.Contains("not reading it for 60 s", StringComparison.Ordinal));
 
         _time.Advance(SourcePipelines.BreakDuration);
-        var probe = new Sample();
+        var probe = new Sample(TestPlans.Default);
         runner.Read(probe, health);
         Assert.False(probe.IsSourceOk(SourceId.Snmp)); // the probe fails (4th scripted error): open again
 
         _time.Advance(SourcePipelines.BreakDuration);
-        var recovered = new Sample();
+        var recovered = new Sample(TestPlans.Default);
         runner.Read(recovered, health);
         Assert.True(recovered.IsSourceOk(SourceId.Snmp));
         Assert.Contains(_messages, message => message.Contains("readable again; reading it every sample", StringComparison.Ordinal));

@@ -67,8 +67,8 @@ public class TcpPruneTotalTests
 
     private static IntervalReport Compute(SampleBuilder previous, SampleBuilder current, long threshold = SeverityPolicy.DefaultThreshold)
     {
-        var engine = new DeltaEngine(new InterfaceRegistry(), new SeverityPolicy(threshold));
-        var report = new IntervalReport();
+        var engine = new DeltaEngine(TestPlans.Default, new InterfaceRegistry(), new SeverityPolicy(threshold));
+        var report = new IntervalReport(DropCategories.Table);
         engine.Compute(previous.Build(), current.Build(), report, TimeSpan.FromSeconds(5));
         return report;
     }

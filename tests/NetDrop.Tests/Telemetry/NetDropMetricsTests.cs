@@ -34,11 +34,11 @@ public sealed class NetDropMetricsTests : IDisposable
         using (var csv = new CsvSink(csvPath))
         {
             csv.Open();
-            var engine = new DeltaEngine(_registry, new SeverityPolicy());
+            var engine = new DeltaEngine(TestPlans.Default, _registry, new SeverityPolicy());
             Sample[] samples = Samples();
             for (int i = 1; i < samples.Length; i++)
             {
-                var report = new IntervalReport();
+                var report = new IntervalReport(DropCategories.Table);
                 engine.Compute(samples[i - 1], samples[i], report, TimeSpan.FromSeconds(5));
                 report.Iteration = i;
                 report.Timestamp = DateTimeOffset.UnixEpoch;
@@ -55,7 +55,7 @@ public sealed class NetDropMetricsTests : IDisposable
         // Which columns are pressure, not drops (DESIGN.md), written here: taking it from DropCategory.IsDrop would
         // send the test to whichever instrument the code under test picked.
         string[] pressure = ["tcp_collapsed", "softnet_squeeze", "tcp_prune_called", "syn_cookies"];
-        foreach (DropCategory category in DropCategories.All)
+        foreach (DropCategory category in DropCategories.Table)
         {
             long csvSum = rows.Sum(row => long.Parse(row[CsvSchema.ColumnOf(category)], System.Globalization.CultureInfo.InvariantCulture));
             string instrument = pressure.Contains(category.Column) ? NetDropSemanticConventions.Pressure : NetDropSemanticConventions.PacketDropped;
@@ -73,7 +73,7 @@ public sealed class NetDropMetricsTests : IDisposable
     {
         using MeterProvider provider = Sdk.CreateMeterProviderBuilder().AddMeter(NetDropSemanticConventions.MeterName).AddInMemoryExporter(_exported).Build();
         using var metrics = new NetDropMetrics(_services.GetRequiredService<IMeterFactory>(), _registry, perCpu: false, () => 0, _ => 0);
-        var report = new IntervalReport { InterfaceLabel = "eth0" };
+        var report = new IntervalReport(DropCategories.Table) { InterfaceLabel = "eth0" };
         report[DropCategories.Softirq] = 5;
         report.Cpus.Add(new SoftnetDelta(0, 5, 0));
 
@@ -99,7 +99,7 @@ public sealed class NetDropMetricsTests : IDisposable
         using var metrics = new NetDropMetrics(_services.GetRequiredService<IMeterFactory>(), _registry, perCpu: false, () => 0, _ => 0);
 
         // The very first interval is CRIT: the series must still be seen at 0 first, or increase() sees nothing.
-        metrics.Write(new IntervalReport { InterfaceLabel = "eth0", Severity = Severity.Crit });
+        metrics.Write(new IntervalReport(DropCategories.Table) { InterfaceLabel = "eth0", Severity = Severity.Crit });
         provider.ForceFlush();
         long first = CritPoint("eth0");
         provider.ForceFlush();
@@ -113,11 +113,11 @@ public sealed class NetDropMetricsTests : IDisposable
     {
         using MeterProvider provider = Sdk.CreateMeterProviderBuilder().AddMeter(NetDropSemanticConventions.MeterName).AddInMemoryExporter(_exported).Build();
         using var metrics = new NetDropMetrics(_services.GetRequiredService<IMeterFactory>(), _registry, perCpu: false, () => 0, _ => 0);
-        metrics.Write(new IntervalReport { InterfaceLabel = "eth0", Severity = Severity.Ok });
+        metrics.Write(new IntervalReport(DropCategories.Table) { InterfaceLabel = "eth0", Severity = Severity.Ok });
         provider.ForceFlush();
 
-        metrics.Write(new IntervalReport { InterfaceLabel = "eth0+eth1", Severity = Severity.Crit });
-        metrics.Write(new IntervalReport { InterfaceLabel = "eth0+eth1", Severity = Severity.Crit });
+        metrics.Write(new IntervalReport(DropCategories.Table) { InterfaceLabel = "eth0+eth1", Severity = Severity.Crit });
+        metrics.Write(new IntervalReport(DropCategories.Table) { InterfaceLabel = "eth0+eth1", Severity = Severity.Crit });
         provider.ForceFlush();
         (long oldSeries, long newSeriesFirst) = (CritPoint("eth0"), CritPoint("eth0+eth1"));
         provider.ForceFlush();
@@ -133,9 +133,9 @@ public sealed class NetDropMetricsTests : IDisposable
         using var metrics = new NetDropMetrics(_services.GetRequiredService<IMeterFactory>(), _registry, perCpu: false, () => 0,
             source => failures.GetValueOrDefault(source));
 
-        metrics.Write(new IntervalReport { InterfaceLabel = "eth0" });
+        metrics.Write(new IntervalReport(DropCategories.Table) { InterfaceLabel = "eth0" });
         failures[SourceId.Snmp6] = 3;
-        metrics.Write(new IntervalReport { InterfaceLabel = "eth0" });
+        metrics.Write(new IntervalReport(DropCategories.Table) { InterfaceLabel = "eth0" });
         provider.ForceFlush();
 
         Assert.Equal(3, Sum(NetDropSemanticConventions.SourceErrors, "netdrop.source", "snmp6"));
@@ -154,7 +154,7 @@ public sealed class NetDropMetricsTests : IDisposable
         foreach (double duration in new[] { 0.00006, 0.00012, 0.003, 0.08 })
         {
             seconds = duration;
-            metrics.Write(new IntervalReport { InterfaceLabel = "eth0" });
+            metrics.Write(new IntervalReport(DropCategories.Table) { InterfaceLabel = "eth0" });
         }
 
         provider.ForceFlush();

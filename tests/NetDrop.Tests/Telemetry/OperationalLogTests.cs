@@ -6,6 +6,10 @@ using NetDrop.Sampling;
 using NetDrop.Telemetry;
 using OpenTelemetry.Logs;
 
+using NetDrop.Tests.Sampling;
+
+using NetDrop.Model;
+
 namespace NetDrop.Tests.Telemetry;
 
 /// <summary>
@@ -31,7 +35,7 @@ public sealed class OperationalLogTests : IDisposable
     {
         bool failing = false;
         var events = new CsvHealthEvents(() => failing, "/var/log/network_drops.log", _operational);
-        var report = new IntervalReport();
+        var report = new IntervalReport(DropCategories.Table);
 
         events.Write(report);
         failing = true;
@@ -58,14 +62,14 @@ public sealed class OperationalLogTests : IDisposable
         // Three failures open the circuit; the probe a break later fails (open again); the next probe reads.
         for (int sample = 0; sample < 3; sample++)
         {
-            runner.Read(new Sample(), health);
+            runner.Read(new Sample(TestPlans.Default), health);
             time.Advance(TimeSpan.FromSeconds(5));
         }
 
         time.Advance(SourcePipelines.BreakDuration);
-        runner.Read(new Sample(), health);
+        runner.Read(new Sample(TestPlans.Default), health);
         time.Advance(SourcePipelines.BreakDuration);
-        runner.Read(new Sample(), health);
+        runner.Read(new Sample(TestPlans.Default), health);
 
         // 2001 unavailable, 2003 circuit opened (twice: after three failures, after the failed probe),
         // 2004 circuit closed, 2002 recovered.

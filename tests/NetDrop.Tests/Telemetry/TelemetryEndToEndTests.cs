@@ -61,9 +61,9 @@ public sealed class TelemetryEndToEndTests : IDisposable
         StoredLogRecord first = crit[0];
         Assert.Equal(17, first.SeverityNumber); // LogLevel.Error → SEVERITY_NUMBER_ERROR
         Assert.Equal("lo", first.Attributes["network.interface.name"]);
-        Assert.Equal(critRows[0][Array.IndexOf(CsvSchema.Columns, CsvSchema.TotalDrops)], first.Attributes["netdrop.total_drops"]);
+        Assert.Equal(critRows[0][Array.IndexOf(CsvSchema.Default.Columns, CsvSchema.TotalDrops)], first.Attributes["netdrop.total_drops"]);
         Assert.Equal("udp_rcvbuf", first.Attributes["netdrop.dominant_category"]);
-        Assert.Equal(critRows[0][Array.IndexOf(CsvSchema.Columns, "udp_rcvbuf")], first.Attributes["netdrop.drops.udp_rcvbuf"]);
+        Assert.Equal(critRows[0][Array.IndexOf(CsvSchema.Default.Columns, "udp_rcvbuf")], first.Attributes["netdrop.drops.udp_rcvbuf"]);
         string rmemMax = File.ReadAllText("/proc/sys/net/core/rmem_max").Trim();
         Assert.Contains($"net.core.rmem_max (now {rmemMax})", first.Attributes["netdrop.advice"], StringComparison.Ordinal);
         Assert.StartsWith("CRIT: ", first.Body, StringComparison.Ordinal);
@@ -103,7 +103,7 @@ public sealed class TelemetryEndToEndTests : IDisposable
 
         List<string[]> rows = CsvRecords.Parse(UnlockedFile.ReadAllText(csv)).Skip(1).ToList();
         Assert.Equal(60, rows.Count);
-        int intervalColumn = Array.IndexOf(CsvSchema.Columns, CsvSchema.IntervalSeconds);
+        int intervalColumn = Array.IndexOf(CsvSchema.Default.Columns, CsvSchema.IntervalSeconds);
         double[] intervals = [.. rows.Skip(1).Select(row => double.Parse(row[intervalColumn], CultureInfo.InvariantCulture))];
         Assert.True(intervals.Max() < 0.45, $"an export to a dead collector delayed a sample: longest interval {intervals.Max()} s");
         Assert.True(lateKib - earlyKib < 16 * 1024, $"memory grew from {earlyKib} KiB to {lateKib} KiB while the collector was down");
@@ -157,7 +157,7 @@ public sealed class TelemetryEndToEndTests : IDisposable
         Assert.True(shutdown < TimeSpan.FromSeconds(10), $"SIGTERM took {shutdown.TotalSeconds:0.00} s; the bound is 10 s");
         string text = UnlockedFile.ReadAllText(csv);
         Assert.EndsWith("\n", text, StringComparison.Ordinal);
-        Assert.All(CsvRecords.Parse(text), row => Assert.Equal(CsvSchema.Columns.Length, row.Length));
+        Assert.All(CsvRecords.Parse(text), row => Assert.Equal(CsvSchema.Default.Columns.Length, row.Length));
         _output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SIGTERM to exit: {shutdown.TotalMilliseconds:0} ms"));
     }
 

@@ -67,7 +67,7 @@ public sealed class TelemetryOutageTests : IDisposable
             List<StoredLogRecord> delivered = CritRecords(logs.RootElement, instance);
 
             // All of them, once each, in the order they happened: the CSV's CRIT rows, row by row.
-            int total = Array.IndexOf(CsvSchema.Columns, CsvSchema.TotalDrops);
+            int total = Array.IndexOf(CsvSchema.Default.Columns, CsvSchema.TotalDrops);
             Assert.Equal(critRows.Select(row => row[total]), delivered.Select(record => record.Attributes["netdrop.total_drops"]));
             foreach (IGrouping<string, StoredLogRecord> episode in delivered.GroupBy(record => record.Attributes["netdrop.episode.id"]))
             {

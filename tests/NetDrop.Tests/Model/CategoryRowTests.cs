@@ -1,0 +1,106 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using NetDrop.Model;
+using NetDrop.Monitoring;
+using NetDrop.Sampling;
+using NetDrop.Telemetry;
+using NetDrop.Tests.TestSupport;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+
+namespace NetDrop.Tests.Model;
+
+/// <summary>
+/// "Adding a category is adding a row": a row appended to the product's table over a counter no category reads
+/// (TcpExt TCPTimeouts of the sentinel fixture, which changes by a known amount from t0 to t1) appears in the CSV
+/// header and row, the console breakdown and the metrics, with no other edit anywhere.
+/// </summary>
+public sealed class CategoryRowTests : IDisposable
+{
+    // eng/make-sentinel-fixture.sh: TCPTimeouts is 1001042 in t0 (TcpExt field 42) and the test writes t0 + 777.
+    private const ulong TimeoutsBefore = 1001042;
+    private const ulong TimeoutsAdded = 777;
+
+    private readonly string _root = Directory.CreateTempSubdirectory("netdrop-row-").FullName;
+
+    private static readonly DropCategory s_timeouts = new(
+        DropCategories.Table.Count, "tcp_timeouts", "TCP Retransmission Timeouts (test row)", CategoryKind.Drop,
+        CounterFormula.Sum(KernelCounter.TcpExt("TCPTimeouts")),
+        new("retransmission timeouts: check the path; {net.ipv4.tcp_retries2}"));
+
+    [Fact]
+    public void Monitor_TableWithOneMoreRow_TheRowReachesCsvConsoleAndMetrics()
+    {
+        DirectoryTree.Copy(Path.Join(AppContext.BaseDirectory, "Fixtures", "sentinel", "t0"), _root);
+        string netstat = Path.Join(_root, "proc", "net", "netstat");
+        Assert.Contains(TimeoutsBefore.ToString(CultureInfo.InvariantCulture), File.ReadAllText(netstat), StringComparison.Ordinal);
+        DropCategoryTable table = DropCategories.Table.Append(s_timeouts);
+        string csvPath = Path.Join(_root, "drops.log");
+        var options = new MonitorOptions
+        {
+            Interfaces = ["eth0"],
+            ProcRoot = Path.Join(_root, "proc"),
+            SysRoot = Path.Join(_root, "sys"),
+            LinkSource = LinkSourceKind.Sysfs,
+            EthtoolEnabled = false,
+            CsvPath = csvPath,
+            Categories = table,
+        };
+        var exported = new List<Metric>();
+        using ServiceProvider services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using MeterProvider provider = Sdk.CreateMeterProviderBuilder().AddMeter(NetDropSemanticConventions.MeterName).AddInMemoryExporter(exported).Build();
+        using var console = new StringWriter(CultureInfo.InvariantCulture);
+
+        using (var session = new MonitorSession(options, console, TextWriter.Null))
+        using (var metrics = new NetDropMetrics(services.GetRequiredService<IMeterFactory>(), session.Registry, perCpu: false, () => 0, _ => 0))
+        {
+            session.AddSink(metrics);
+            File.WriteAllText(netstat, File.ReadAllText(netstat).Replace(
+                " " + TimeoutsBefore.ToString(CultureInfo.InvariantCulture) + " ",
+                " " + (TimeoutsBefore + TimeoutsAdded).ToString(CultureInfo.InvariantCulture) + " ",
+                StringComparison.Ordinal));
+            session.ReportInterval(1);
+            session.CompleteSinks();
+        }
+
+        provider.ForceFlush();
+        List<string[]> rows = CsvRecords.Parse(File.ReadAllText(csvPath));
+        int column = Array.IndexOf(rows[0], "tcp_timeouts");
+        Assert.Equal(rows[0].Length - 3, column); // appended after every existing category, before interval_s and unavailable
+        Assert.Equal("777", rows[1][column]);
+        Assert.Contains("├─ TCP Retransmission Timeouts (test row): 777", console.ToString(), StringComparison.Ordinal);
+        long metric = exported
+            .Where(m => m.Name == NetDropSemanticConventions.PacketDropped)
+            .SelectMany(MetricPoints)
+            .Where(point => Tag(point, NetDropSemanticConventions.AttributeCategory) == "tcp_timeouts")
+            .Sum(point => point.GetSumLong());
+        Assert.Equal(777, metric);
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private static IEnumerable<MetricPoint> MetricPoints(Metric metric)
+    {
+        var points = new List<MetricPoint>();
+        foreach (ref readonly MetricPoint point in metric.GetMetricPoints())
+        {
+            points.Add(point);
+        }
+
+        return points;
+    }
+
+    private static string? Tag(MetricPoint point, string key)
+    {
+        foreach (KeyValuePair<string, object?> tag in point.Tags)
+        {
+            if (tag.Key == key)
+            {
+                return tag.Value?.ToString();
+            }
+        }
+
+        return null;
+    }
+}
