@@ -13,13 +13,11 @@ namespace NetDrop.Tests.Model;
 
 /// <summary>
 /// "Adding a category is adding a row": a row appended to the product's table over a counter no category reads
-/// (TcpExt TCPTimeouts of the sentinel fixture, which changes by a known amount from t0 to t1) appears in the CSV
+/// (TcpExt TCPTimeouts of the sentinel fixture, which the test raises by 777 between two samples) appears in the CSV
 /// header and row, the console breakdown and the metrics, with no other edit anywhere.
 /// </summary>
 public sealed class CategoryRowTests : IDisposable
 {
-    // eng/make-sentinel-fixture.sh: TCPTimeouts is 1001042 in t0 (TcpExt field 42) and the test writes t0 + 777.
-    private const ulong TimeoutsBefore = 1001042;
     private const ulong TimeoutsAdded = 777;
 
     private readonly string _root = Directory.CreateTempSubdirectory("netdrop-row-").FullName;
@@ -34,7 +32,6 @@ public sealed class CategoryRowTests : IDisposable
     {
         DirectoryTree.Copy(Path.Join(AppContext.BaseDirectory, "Fixtures", "sentinel", "t0"), _root);
         string netstat = Path.Join(_root, "proc", "net", "netstat");
-        Assert.Contains(TimeoutsBefore.ToString(CultureInfo.InvariantCulture), File.ReadAllText(netstat), StringComparison.Ordinal);
         DropCategoryTable table = DropCategories.Table.Append(s_timeouts);
         string csvPath = Path.Join(_root, "drops.log");
         var options = new MonitorOptions
@@ -56,10 +53,7 @@ public sealed class CategoryRowTests : IDisposable
         using (var metrics = new NetDropMetrics(services.GetRequiredService<IMeterFactory>(), session.Registry, perCpu: false, () => 0, _ => 0))
         {
             session.AddSink(metrics);
-            File.WriteAllText(netstat, File.ReadAllText(netstat).Replace(
-                " " + TimeoutsBefore.ToString(CultureInfo.InvariantCulture) + " ",
-                " " + (TimeoutsBefore + TimeoutsAdded).ToString(CultureInfo.InvariantCulture) + " ",
-                StringComparison.Ordinal));
+            AddToTcpExtField(netstat, "TCPTimeouts", TimeoutsAdded);
             session.ReportInterval(1);
             session.CompleteSinks();
         }
@@ -79,6 +73,20 @@ public sealed class CategoryRowTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    // The test's own reading of the format: the TcpExt header line names the fields, the next line holds their values.
+    private static void AddToTcpExtField(string path, string field, ulong amount)
+    {
+        string[] lines = File.ReadAllLines(path);
+        int header = Array.FindIndex(lines, line => line.StartsWith("TcpExt:", StringComparison.Ordinal));
+        string[] names = lines[header].Split(' ');
+        string[] values = lines[header + 1].Split(' ');
+        int index = Array.IndexOf(names, field);
+        Assert.True(index > 0, $"{path} has no TcpExt {field}");
+        values[index] = (ulong.Parse(values[index], CultureInfo.InvariantCulture) + amount).ToString(CultureInfo.InvariantCulture);
+        lines[header + 1] = string.Join(' ', values);
+        File.WriteAllText(path, string.Join('\n', lines) + "\n");
+    }
 
     private static IEnumerable<MetricPoint> MetricPoints(Metric metric)
     {

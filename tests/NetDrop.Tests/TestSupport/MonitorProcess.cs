@@ -55,8 +55,13 @@ internal sealed class MonitorProcess : IDisposable
         Launch("ip", ["netns", "exec", networkNamespace.Name, Dotnet, NetDropDll, .. arguments], csvPath, environment);
 
     /// <summary>Starts <c>netdrop</c> with these arguments in the test's own namespace (e.g. on loopback).</summary>
+    /// <remarks>
+    /// The stop signals are reset to their default first (<c>env --default-signal</c>, which then execs dotnet, so the pid
+    /// is the monitor's): a test run started in the background of a non-interactive shell inherits SIGINT and SIGQUIT
+    /// as ignored, the runtime keeps an inherited SIG_IGN, and the monitor would then rightly not stop on SIGINT.
+    /// </remarks>
     public static MonitorProcess StartHere(string csvPath, IDictionary<string, string>? environment, params string[] arguments) =>
-        Launch(Dotnet, [NetDropDll, .. arguments], csvPath, environment);
+        Launch("env", ["--default-signal=INT,QUIT,TERM,HUP", Dotnet, NetDropDll, .. arguments], csvPath, environment);
 
     /// <summary>
     /// Starts <c>netdrop</c> here with its stdout opened on <paramref name="stdoutPath"/> (a FIFO the test never reads,
