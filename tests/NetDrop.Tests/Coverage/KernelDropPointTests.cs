@@ -23,7 +23,9 @@ public sealed class KernelDropPointTests
         "TcpExt:IPReversePathFilter",
     ];
 
-    /// <summary>Host-wide neighbour-table counters (arp_cache exists in the initial namespace only).</summary>
+    /// <summary>Host-wide neighbour-table counters (arp_cache and ndisc_cache exist in the initial namespace only).</summary>
+    private static readonly string[] s_neighbourTables = ["arp_cache", "ndisc_cache"];
+
     private static readonly string[] s_neighbourCounters = ["unresolved_discards", "table_fulls"];
 
     /// <summary>
@@ -69,6 +71,13 @@ public sealed class KernelDropPointTests
         // neighbour in the same seconds would show here. Nothing else in this suite does.
         using var network = new CoverageNetwork();
         AssertExactly(network, network.Sender, () => CoverageInducers.SendToAbsentNeighbour(network));
+    }
+
+    [Fact]
+    public void AbsentNeighbourIPv6_TinyUnresolvedQueue_CountsNdiscUnresolvedDiscards()
+    {
+        using var network = new CoverageNetwork();
+        AssertExactly(network, network.Sender, () => CoverageInducers.SendToAbsentNeighbourIPv6(network));
     }
 
     [Fact]
@@ -133,13 +142,16 @@ public sealed class KernelDropPointTests
         var values = new Dictionary<string, long>(NamespaceMib.Read(counted, s_mibCounters), StringComparer.Ordinal);
 
         // The test's own thread is in the initial namespace, where the neighbour tables' file lives.
-        var arpCache = new ProcNetStatFile(KernelPaths.ProcNetStat(KernelPaths.DefaultProcRoot, "arp_cache"));
-        int[] handles = [.. s_neighbourCounters.Select(arpCache.Register)];
-        Assert.True(arpCache.TryReadTable(out int errno), $"reading arp_cache failed with errno {errno}");
-        for (int i = 0; i < handles.Length; i++)
+        foreach (string table in s_neighbourTables)
         {
-            Assert.True(arpCache.TryGetValue(handles[i], out ulong value));
-            values["arp_cache:" + s_neighbourCounters[i]] = checked((long)value);
+            var file = new ProcNetStatFile(KernelPaths.ProcNetStat(KernelPaths.DefaultProcRoot, table));
+            int[] handles = [.. s_neighbourCounters.Select(file.Register)];
+            Assert.True(file.TryReadTable(out int errno), $"reading {table} failed with errno {errno}");
+            for (int i = 0; i < handles.Length; i++)
+            {
+                Assert.True(file.TryGetValue(handles[i], out ulong value));
+                values[$"{table}:{s_neighbourCounters[i]}"] = checked((long)value);
+            }
         }
 
         foreach (string name in s_linkCounters)

@@ -26,6 +26,12 @@ internal static class CoverageInducers
     /// <summary>An address on the veth's subnet that no host holds: ARP for it is never answered.</summary>
     public const string AbsentNeighbour = "10.201.0.77";
 
+    /// <summary>The sender's IPv6 address for <see cref="SendToAbsentNeighbourIPv6"/> (a unique local address, RFC 4193).</summary>
+    public const string SenderAddressIPv6 = "fd00:201::1";
+
+    /// <summary>An address on the sender's IPv6 subnet that nobody holds.</summary>
+    public const string AbsentNeighbourIPv6 = "fd00:201::77";
+
     private static readonly TimeSpan s_loopTimeLimit = TimeSpan.FromSeconds(20);
     private static readonly byte[] s_payload = new byte[32];
 
@@ -97,6 +103,22 @@ internal static class CoverageInducers
         network.Sender.WriteSysctl($"net/ipv4/neigh/{CoverageNetwork.SenderInterface}/retrans_time_ms", "60000");
         int sent = network.Sender.Run(() => SendUdp(null, IPAddress.Parse(AbsentNeighbour), datagrams, out _));
         return Witness("datagrams queued behind an unresolved neighbour", "neigh_unresolved", "arp_cache:unresolved_discards", sent - 1);
+    }
+
+    /// <summary>
+    /// The IPv6 twin of <see cref="SendToAbsentNeighbour"/>: IPv6 is switched on for the sender's end only (the
+    /// receiver keeps it off, so nothing answers neighbour solicitation), with an address that skips duplicate address
+    /// detection, and the same 1-byte net/ipv6/neigh/IF/unres_qlen_bytes and 60 s retrans_time_ms. ndisc shares
+    /// __neigh_event_send() with ARP, so the count is ndisc_cache unresolved_discards, datagrams − 1.
+    /// </summary>
+    public static DropWitness SendToAbsentNeighbourIPv6(CoverageNetwork network, int datagrams = 21)
+    {
+        network.Sender.WriteSysctl($"net/ipv6/conf/{CoverageNetwork.SenderInterface}/disable_ipv6", "0");
+        network.Sender.Ip("address", "add", $"{SenderAddressIPv6}/64", "dev", CoverageNetwork.SenderInterface, "nodad");
+        network.Sender.WriteSysctl($"net/ipv6/neigh/{CoverageNetwork.SenderInterface}/unres_qlen_bytes", "1");
+        network.Sender.WriteSysctl($"net/ipv6/neigh/{CoverageNetwork.SenderInterface}/retrans_time_ms", "60000");
+        int sent = network.Sender.Run(() => SendUdp(null, IPAddress.Parse(AbsentNeighbourIPv6), datagrams, out _));
+        return Witness("IPv6 datagrams queued behind an unresolved neighbour", "neigh_unresolved", "ndisc_cache:unresolved_discards", sent - 1);
     }
 
     /// <summary>
@@ -193,7 +215,7 @@ internal static class CoverageInducers
     /// <summary>Sends datagrams on the calling thread; returns how many were accepted, and how many refused with ENETUNREACH.</summary>
     private static int SendUdp(IPAddress? source, IPAddress destination, int datagrams, out int unreachable)
     {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        using var socket = new Socket(destination.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         if (source is not null)
         {
             socket.Bind(new IPEndPoint(source, 0));
