@@ -20,7 +20,7 @@ public sealed class KernelDropPointTests
     [
         "Ip:InHdrErrors", "Ip:InAddrErrors", "Ip:InUnknownProtos", "Ip:InDiscards", "Ip:OutDiscards", "Ip:OutNoRoutes",
         "Ip:ReasmFails", "Ip:FragFails", "IpExt:InNoRoutes", "IpExt:InTruncatedPkts", "IpExt:InCsumErrors",
-        "TcpExt:IPReversePathFilter",
+        "TcpExt:IPReversePathFilter", "TcpExt:TCPMinTTLDrop",
     ];
 
     /// <summary>Host-wide neighbour-table counters (arp_cache and ndisc_cache exist in the initial namespace only).</summary>
@@ -99,6 +99,13 @@ public sealed class KernelDropPointTests
     {
         using var network = new CoverageNetwork();
         AssertExactly(network, network.Receiver, () => CoverageInducers.SendBadHeaderChecksums(network));
+    }
+
+    [Fact]
+    public void SynsBelowMinTtl_CountTCPMinTTLDrop()
+    {
+        using var network = new CoverageNetwork();
+        AssertExactly(network, network.Receiver, () => CoverageInducers.SendSynsBelowMinTtl(network));
     }
 
     [Fact]

@@ -203,6 +203,67 @@ internal static class CoverageInducers
         };
     }
 
+    /// <summary>
+    /// Sends <paramref name="syns"/> SYNs (TTL 64, from distinct ports, never retransmitted: they are hand-built frames)
+    /// to a listener in the receiver whose IP_MINTTL is 255. tcp_v4_rcv() (net/ipv4/tcp_ipv4.c) checks
+    /// <c>iph-&gt;ttl &lt; inet_sk(sk)-&gt;min_ttl</c> once the socket is found and counts TcpExt TCPMinTTLDrop (drop
+    /// reason TCP_MINTTL). The listener must live until the SYNs are processed: the sending thread is pinned to one CPU,
+    /// a veth queues every frame into that CPU's backlog in order (veth_xmit → __netif_rx), so when a UDP datagram sent
+    /// after the SYNs reaches a socket in the receiver, every SYN before it has been seen.
+    /// </summary>
+    public static DropWitness SendSynsBelowMinTtl(CoverageNetwork network, int syns = 9)
+    {
+        const int IpProtocolIp = 0; // IPPROTO_IP
+        const int IpMinTtl = 21; // IP_MINTTL, include/uapi/linux/in.h
+        IPAddress source = IPAddress.Parse(CoverageNetwork.SenderAddress);
+        IPAddress destination = IPAddress.Parse(CoverageNetwork.ReceiverAddress);
+        (Socket listener, Socket barrier) = network.Receiver.Run(() =>
+        {
+            var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            tcp.SetRawSocketOption(IpProtocolIp, IpMinTtl, BitConverter.GetBytes(255));
+            tcp.Bind(new IPEndPoint(destination, 0));
+            tcp.Listen(16);
+            var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            udp.Bind(new IPEndPoint(destination, 0));
+            return (tcp, udp);
+        });
+        using (listener)
+        using (barrier)
+        {
+            ushort listenerPort = (ushort)((IPEndPoint)listener.LocalEndPoint!).Port;
+            var frames = new List<byte[]>();
+            for (int i = 0; i < syns; i++)
+            {
+                var syn = new RawTcpSegment(source, destination, (ushort)(30000 + i), listenerPort, 1, 0, RawTcpSegment.Syn, ushort.MaxValue, 0);
+                frames.Add(IPv4Frame(network, syn.ToPacket()));
+            }
+
+            ushort barrierPort = (ushort)((IPEndPoint)barrier.LocalEndPoint!).Port;
+            frames.Add(IPv4Frame(network, RawIPv4Packet.Udp(source, destination, 4000, destinationPort: barrierPort)));
+            int sent = network.Sender.Run(() =>
+            {
+                PinToCurrentCpu();
+                return PacketSender.Send(CoverageNetwork.SenderInterface, frames);
+            }) - 1;
+            if (!barrier.Poll((int)s_loopTimeLimit.TotalMicroseconds, SelectMode.SelectRead))
+            {
+                throw new TimeoutException($"The barrier datagram behind the SYNs did not arrive within {s_loopTimeLimit}.");
+            }
+
+            return Witness("SYNs below the listener's IP_MINTTL", "tcp_min_ttl", "TcpExt:TCPMinTTLDrop", sent);
+        }
+    }
+
+    private static unsafe void PinToCurrentCpu()
+    {
+        int cpu = RawPeerInterop.sched_getcpu();
+        ulong mask = 1UL << cpu;
+        if (cpu < 0 || cpu >= 64 || RawPeerInterop.sched_setaffinity(0, sizeof(ulong), &mask) != 0)
+        {
+            throw new InvalidOperationException($"Pinning the sending thread to CPU {cpu} failed.");
+        }
+    }
+
     private static byte[] IPv4Frame(CoverageNetwork network, byte[] packet) =>
         PacketSender.Frame(PacketSender.ParseMac(network.ReceiverMac), PacketSender.ParseMac(network.SenderMac), RawIPv4Packet.EtherTypeIPv4, packet);
 

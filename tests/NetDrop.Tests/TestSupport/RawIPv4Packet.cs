@@ -15,9 +15,9 @@ internal static class RawIPv4Packet
     private const byte ProtocolUdp = 17;
     private const ushort MoreFragments = 0x2000;
 
-    /// <summary>A UDP datagram to port 9 (discard) with a right header checksum and the UDP checksum 0 ("none").</summary>
-    public static byte[] Udp(IPAddress source, IPAddress destination, ushort identification, int payloadBytes = 32) =>
-        Build(source, destination, identification, flagsAndOffset: 0, payloadBytes, versionAndLength: 0x45);
+    /// <summary>A UDP datagram (to port 9, discard, unless told) with a right header checksum and the UDP checksum 0 ("none").</summary>
+    public static byte[] Udp(IPAddress source, IPAddress destination, ushort identification, int payloadBytes = 32, ushort destinationPort = 9) =>
+        Build(source, destination, identification, flagsAndOffset: 0, payloadBytes, versionAndLength: 0x45, destinationPort);
 
     /// <summary>
     /// The first fragment of a datagram whose other fragments never come: offset 0, More Fragments set.
@@ -35,7 +35,8 @@ internal static class RawIPv4Packet
     public static byte[] HeaderTooShort(IPAddress source, IPAddress destination, ushort identification) =>
         Build(source, destination, identification, flagsAndOffset: 0, payloadBytes: 32, versionAndLength: 0x44);
 
-    private static byte[] Build(IPAddress source, IPAddress destination, ushort identification, ushort flagsAndOffset, int payloadBytes, byte versionAndLength)
+    private static byte[] Build(
+        IPAddress source, IPAddress destination, ushort identification, ushort flagsAndOffset, int payloadBytes, byte versionAndLength, ushort destinationPort = 9)
     {
         byte[] packet = new byte[HeaderBytes + UdpHeaderBytes + payloadBytes];
         Span<byte> ip = packet.AsSpan(0, HeaderBytes);
@@ -51,7 +52,7 @@ internal static class RawIPv4Packet
 
         Span<byte> udp = packet.AsSpan(HeaderBytes);
         BinaryPrimitives.WriteUInt16BigEndian(udp, 40000);
-        BinaryPrimitives.WriteUInt16BigEndian(udp[2..], 9);
+        BinaryPrimitives.WriteUInt16BigEndian(udp[2..], destinationPort);
         BinaryPrimitives.WriteUInt16BigEndian(udp[4..], (ushort)udp.Length);
         return packet;
     }
