@@ -17,6 +17,9 @@ internal static class KernelPaths
 
     public static string SoftnetStat(string procRoot) => Path.Join(procRoot, "net/softnet_stat");
 
+    /// <summary>A <c>/proc/net/stat/</c> table: <c>nf_conntrack</c>, <c>arp_cache</c>, <c>ndisc_cache</c>.</summary>
+    public static string ProcNetStat(string procRoot, string table) => Path.Join(procRoot, "net/stat", table);
+
     public static string Sysctl(string procRoot, string name) => Path.Join(procRoot, "sys", name.Replace('.', '/'));
 
     public static string NetClass(string sysRoot) => Path.Join(sysRoot, "class/net");

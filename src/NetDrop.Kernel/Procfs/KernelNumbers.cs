@@ -39,13 +39,26 @@ internal static class KernelNumbers
     /// <summary>A hex number of 1 to 8 digits (softnet_stat's <c>%08x</c> of a 32-bit counter), either case.</summary>
     public static bool TryParseHex32(ReadOnlySpan<byte> field, out uint value)
     {
+        bool parsed = TryParseHex(field, maxDigits: 8, out ulong wide);
+        value = (uint)wide;
+        return parsed;
+    }
+
+    /// <summary>
+    /// A hex number of 1 to 16 digits, either case: the <c>%08lx</c> of an <c>unsigned long</c> counter, which on a
+    /// 64-bit kernel grows past eight digits (/proc/net/stat/arp_cache, neigh_stat_seq_show in net/core/neighbour.c).
+    /// </summary>
+    public static bool TryParseHex64(ReadOnlySpan<byte> field, out ulong value) => TryParseHex(field, maxDigits: 16, out value);
+
+    private static bool TryParseHex(ReadOnlySpan<byte> field, int maxDigits, out ulong value)
+    {
         value = 0;
-        if (field.IsEmpty || field.Length > 8)
+        if (field.IsEmpty || field.Length > maxDigits)
         {
             return false;
         }
 
-        uint result = 0;
+        ulong result = 0;
         foreach (byte b in field)
         {
             int digit = b switch

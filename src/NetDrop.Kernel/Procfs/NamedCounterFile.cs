@@ -65,6 +65,13 @@ internal abstract class NamedCounterFile<TKey>
         return valid;
     }
 
+    /// <summary>Where the key sits in the current layout (its index into <see cref="Values"/>); false if this file lacks it.</summary>
+    protected bool TryGetSlot(int handle, out int slot)
+    {
+        slot = _slots[handle];
+        return slot >= 0;
+    }
+
     /// <summary>Whether the last parse read at least one registered key (false for an empty or garbled file).</summary>
     public bool AnyRegisteredKeyValid()
     {

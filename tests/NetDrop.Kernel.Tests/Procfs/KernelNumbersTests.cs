@@ -53,4 +53,30 @@ public class KernelNumbersTests
     {
         Assert.False(KernelNumbers.TryParseHex32(Encoding.Latin1.GetBytes(text), out _));
     }
+
+    [Theory]
+    [InlineData("00000000", 0UL)]
+    [InlineData("ffffffff", 0xffffffffUL)]
+    [InlineData("100000000", 0x100000000UL)]          // 9 digits: an unsigned long past 2^32 (%08lx grows)
+    [InlineData("ffffffffffffffff", ulong.MaxValue)]  // 16 digits: the largest a 64-bit kernel prints
+    [InlineData("0123456789ABCDEF", 0x0123456789abcdefUL)]
+    public void TryParseHex64_NeighbourColumns_Parse(string text, ulong expected)
+    {
+        Assert.True(KernelNumbers.TryParseHex64(Encoding.ASCII.GetBytes(text), out ulong value));
+        Assert.Equal(expected, value);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("10000000000000000")] // 17 digits: beyond 64 bits
+    [InlineData("0x10")]
+    [InlineData("0000000g")]
+    [InlineData("-5")]
+    [InlineData("0000000\0")]
+    [InlineData("00000000\r")]
+    [InlineData(" 0")]
+    public void TryParseHex64_AnythingElse_IsRefused(string text)
+    {
+        Assert.False(KernelNumbers.TryParseHex64(Encoding.Latin1.GetBytes(text), out _));
+    }
 }
