@@ -21,7 +21,7 @@ internal static class FixtureSamples
 
         new Snmp6Source(BenchPlans.Default, KernelFixture.ProcRoot).Read(sample);
         new SoftnetSource(KernelFixture.ProcRoot).Read(sample);
-        for (int slot = 0; slot < BenchPlans.Default.NamespaceCounters.Count; slot++)
+        for (int slot = 0; slot < BenchPlans.Default.ScalarCounters.Count; slot++)
         {
             if (sample.TryGetCounter(slot, out ulong value))
             {

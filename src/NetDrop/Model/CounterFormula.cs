@@ -12,21 +12,29 @@ internal sealed class CounterFormula
     private CounterFormula(ImmutableArray<CounterTerm> terms)
     {
         CategoryScope scope = terms[0].Counter.Scope;
+        bool softnet = terms[0].Counter.Source == CounterSource.Softnet;
         foreach (CounterTerm term in terms)
         {
-            if (term.Counter.Scope != scope)
+            if (term.Counter.Scope != scope || (term.Counter.Source == CounterSource.Softnet) != softnet)
             {
-                throw new ArgumentException($"a category's counters must share one scope: {terms[0].Counter} is {scope}, {term.Counter} is {term.Counter.Scope}", nameof(terms));
+                throw new ArgumentException($"a category's counters must share one scope and be all per CPU or none: {terms[0].Counter} and {term.Counter}", nameof(terms));
             }
         }
 
         Terms = terms;
         Scope = scope;
+        IsPerCpu = softnet;
     }
 
     public ImmutableArray<CounterTerm> Terms { get; }
 
     public CategoryScope Scope { get; }
+
+    /// <summary>True when the counters are softnet_stat columns, kept per CPU (and exported so when asked).</summary>
+    public bool IsPerCpu { get; }
+
+    /// <summary>True when every counter has one value per sample (MIB, snmp6, stat tables): see <see cref="KernelCounter.IsScalar"/>.</summary>
+    public bool IsScalar => Terms[0].Counter.IsScalar;
 
     public static CounterFormula Sum(params CounterTerm[] terms) => new([.. terms]);
 

@@ -12,6 +12,12 @@ internal enum CounterSource
     /// <summary><c>/proc/net/snmp6</c>: one "name value" pair per line, per network namespace.</summary>
     Snmp6,
 
+    /// <summary>
+    /// A column of a <c>/proc/net/stat/*</c> table (nf_conntrack per namespace; arp_cache and ndisc_cache, which exist
+    /// only in the initial namespace and count for all), summed over its per-CPU hex lines.
+    /// </summary>
+    ProcNetStat,
+
     /// <summary>A column of <c>/proc/net/softnet_stat</c>: per CPU, host-wide whichever namespace reads it.</summary>
     Softnet,
 

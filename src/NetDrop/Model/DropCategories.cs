@@ -136,9 +136,120 @@ internal static class DropCategories
         CounterFormula.Sum(KernelCounter.TcpExt("TCPReqQFullDoCookies")),
         new("SYN queue full, answered with SYN cookies, nothing dropped yet: a SYN flood, or a listen() backlog too small for the load; the backlog is capped by {net.core.somaxconn}"));
 
+    // Beyond the socket layer (issue 12, docs/coverage.md): each row is where the kernel counts a drop a person can act
+    // on. The overlaps kept out of the total are in docs/coverage.md, "Overlaps found in the kernel source": IpExt
+    // InCsumErrors is inside InHdrErrors (ip_rcv_core(): csum_error falls through to inhdr_error), so it is not read;
+    // Ip OutDiscards also counts a datagram a qdisc refused (ip_send_skb(): net_xmit_errno()), so ip_discards reads the
+    // input side only; conntrack insert_failed repeats a failed clash's drop (nf_ct_resolve_clash()), so conntrack
+    // reads drop only.
+    public static readonly DropCategory Conntrack = new(
+        21, "conntrack", "Conntrack Dropped", CategoryKind.Drop,
+        CounterFormula.Sum(KernelCounter.Conntrack("drop")),
+        new("conntrack dropped packets: the table is full or a clash could not be resolved; raise {net.netfilter.nf_conntrack_max} (in use: {net.netfilter.nf_conntrack_count}) or shorten the `nf_conntrack_*_timeout` settings; many `insert_failed` (`/proc/net/stat/nf_conntrack`) with a table far from full is the UDP clash race of DNS A/AAAA lookups over one socket (`single-request-reopen`, NodeLocal DNS)"));
+
+    public static readonly DropCategory ConntrackEarlyDrop = new(
+        22, "conntrack_early_drop", "Conntrack Early Drop (pressure)", CategoryKind.Pressure,
+        CounterFormula.Sum(KernelCounter.Conntrack("early_drop")),
+        new("the conntrack table was full and unassured entries were evicted to make room (no packet lost yet): {net.netfilter.nf_conntrack_max} (in use: {net.netfilter.nf_conntrack_count})"));
+
+    public static readonly DropCategory NeighbourUnresolved = new(
+        23, "neigh_unresolved", "Neighbour Unresolved Discards", CategoryKind.Drop,
+        CounterFormula.Sum(KernelCounter.Neighbour("arp_cache", "unresolved_discards"), KernelCounter.Neighbour("ndisc_cache", "unresolved_discards")),
+        new("packets queued for a neighbour that never answered ARP/ND were discarded: a dead next hop or traffic to absent addresses; the queue is bounded by {net.ipv4.neigh.default.unres_qlen_bytes} (IPv6: {net.ipv6.neigh.default.unres_qlen_bytes})"));
+
+    public static readonly DropCategory NeighbourTableFull = new(
+        24, "neigh_table_full", "Neighbour Table Full", CategoryKind.Drop,
+        CounterFormula.Sum(KernelCounter.Neighbour("arp_cache", "table_fulls"), KernelCounter.Neighbour("ndisc_cache", "table_fulls")),
+        new("the neighbour table reached its limit, {net.ipv4.neigh.default.gc_thresh3} (IPv6: {net.ipv6.neigh.default.gc_thresh3}): a large L2 segment; raise gc_thresh1/2/3 together"));
+
+    public static readonly DropCategory IpNoRoute = new(
+        25, "ip_no_route", "IP No Route", CategoryKind.Drop,
+        CounterFormula.Sum(KernelCounter.IpExt("InNoRoutes"), KernelCounter.Ip("OutNoRoutes"), KernelCounter.Snmp6("Ip6InNoRoutes"), KernelCounter.Snmp6("Ip6OutNoRoutes")),
+        new("packets with no route to their destination (received for forwarding, or sent): check the routing table and the default route (`ip route`, `ip -6 route`)"));
+
+    public static readonly DropCategory IpAddressErrors = new(
+        26, "ip_addr_errors", "IP Address Errors", CategoryKind.Drop,
+        CounterFormula.Sum(KernelCounter.Ip("InAddrErrors"), KernelCounter.Snmp6("Ip6InAddrErrors")),
+        new("packets for an address this host does not own while it does not forward ({net.ipv4.ip_forward}): a stale ARP entry or route upstream"));
+
+    public static readonly DropCategory IpReversePathFilter = new(
+        27, "ip_rpfilter", "IP Reverse Path Filter", CategoryKind.Drop,
+        CounterFormula.Sum(KernelCounter.TcpExt("IPReversePathFilter")),
+        new("the reverse-path filter refused packets whose source would not be routed back the way they came: asymmetric routing on a multi-homed host, or spoofed sources; {net.ipv4.conf.all.rp_filter} and the interface's own value (the higher wins; 2 is loose mode)"));
+
+    public static readonly DropCategory IpHeaderErrors = new(
+        28, "ip_hdr_errors", "IP Header Errors", CategoryKind.Drop,
+        CounterFormula.Sum(KernelCounter.Ip("InHdrErrors"), KernelCounter.IpExt("InTruncatedPkts"), KernelCounter.Snmp6("Ip6InHdrErrors"), KernelCounter.Snmp6("Ip6InTruncatedPkts")),
+        new("malformed, truncated or corrupted IP headers (bad checksum, TTL expired while forwarding): suspect a link, a NIC or a peer"));
+
+    public static readonly DropCategory IpUnknownProtocol = new(
+        29, "ip_unknown_proto", "IP Unknown Protocol", CategoryKind.Drop,
+        CounterFormula.Sum(KernelCounter.Ip("InUnknownProtos"), KernelCounter.Snmp6("Ip6InUnknownProtos")),
+        new("packets of an IP protocol no module handles (SCTP, GRE or IPIP without their module): load the module or stop the sender"));
+
+    public static readonly DropCategory IpReassembly = new(
+        30, "ip_reasm", "IP Reassembly Failed", CategoryKind.Drop,
+        CounterFormula.Sum(KernelCounter.Ip("ReasmFails"), KernelCounter.Snmp6("Ip6ReasmFails")),
+        new("fragmented datagrams that never completed (one per datagram, not per fragment): fragments lost on the path or a reassembly memory limit; {net.ipv4.ipfrag_time}, {net.ipv4.ipfrag_high_thresh}; better, fix the path MTU so nothing fragments"));
+
+    public static readonly DropCategory IpFragmentation = new(
+        31, "ip_frag", "IP Fragmentation Failed", CategoryKind.Drop,
+        CounterFormula.Sum(KernelCounter.Ip("FragFails"), KernelCounter.Snmp6("Ip6FragFails")),
+        new("packets too big for the outgoing MTU that could not be fragmented (DF set, or IPv6): check MTUs along the path and that ICMP \"fragmentation needed\" / \"packet too big\" is not filtered"));
+
+    public static readonly DropCategory IpDiscards = new(
+        32, "ip_discards", "IP Input Discards", CategoryKind.Drop,
+        CounterFormula.Sum(KernelCounter.Ip("InDiscards"), KernelCounter.Snmp6("Ip6InDiscards")),
+        new("IP input discarded packets without an error in them: no memory for them, or IPv6 disabled on the receiving interface (`net.ipv6.conf.IF.disable_ipv6`)"));
+
+    public static readonly DropCategory TcpAuthentication = new(
+        33, "tcp_auth", "TCP MD5/AO Signature Drop", CategoryKind.Drop,
+        CounterFormula.Sum(
+            KernelCounter.TcpExt("TCPMD5NotFound"), KernelCounter.TcpExt("TCPMD5Unexpected"), KernelCounter.TcpExt("TCPMD5Failure"),
+            KernelCounter.TcpExt("TCPAORequired"), KernelCounter.TcpExt("TCPAOBad"), KernelCounter.TcpExt("TCPAOKeyNotFound"), KernelCounter.TcpExt("TCPAODroppedIcmps")),
+        new("TCP-MD5 or TCP-AO signatures missing or wrong: a BGP (or other signed) peer's key does not match"));
+
+    public static readonly DropCategory TcpMinTtl = new(
+        34, "tcp_min_ttl", "TCP Min TTL Drop", CategoryKind.Drop,
+        CounterFormula.Sum(KernelCounter.TcpExt("TCPMinTTLDrop")),
+        new("segments below a socket's IP_MINTTL / IPV6_MINHOPCOUNT (GTSM): a peer further away than configured, or spoofing"));
+
+    public static readonly DropCategory TcpPfMemalloc = new(
+        35, "tcp_pfmemalloc", "TCP PFMEMALLOC Drop", CategoryKind.Drop,
+        CounterFormula.Sum(KernelCounter.TcpExt("PFMemallocDrop")),
+        new("segments allocated from the emergency memory reserves reached a socket that may not use them: the host is under memory pressure; {vm.min_free_kbytes}"));
+
+    public static readonly DropCategory TcpChecksum = new(
+        36, "tcp_csum", "TCP Checksum Errors", CategoryKind.Drop,
+        CounterFormula.Sum(KernelCounter.Tcp("InCsumErrors")),
+        new("TCP segments arrived with bad checksums: suspect the path, cabling, the NIC's checksum offload or a middlebox"));
+
+    public static readonly DropCategory TcpPaws = new(
+        37, "tcp_paws", "TCP PAWS Reject", CategoryKind.Drop,
+        CounterFormula.Sum(KernelCounter.TcpExt("PAWSEstab"), KernelCounter.TcpExt("PAWSOldAck"), KernelCounter.TcpExt("PAWSTimewait"), KernelCounter.TcpExt("PAWSActive")),
+        new("segments with TCP timestamps going backwards were rejected: typically several clients behind one NAT; {net.ipv4.tcp_timestamps}"));
+
+    public static readonly DropCategory NicNoHandler = new(
+        38, "nic_nohandler", "NIC RX No Handler", CategoryKind.Drop,
+        CounterFormula.Sum(KernelCounter.Link("rx_nohandler")),
+        new("frames on {IF} that an rx_handler delivered exactly and no protocol took: an inactive bond or team port receiving traffic; check the bond's mode and the switch (frames of an unknown ethertype are `nic_rx`)"));
+
+    public static readonly DropCategory NicRxErrors = new(
+        39, "nic_rx_errors", "NIC RX Frame Errors", CategoryKind.Drop,
+        CounterFormula.Sum(KernelCounter.Link("rx_length_errors"), KernelCounter.Link("rx_crc_errors"), KernelCounter.Link("rx_frame_errors")),
+        new("frames {IF} received broken (length, CRC, framing): a cable, optics, a port or a duplex mismatch; see `ethtool -S {IF}`"));
+
+    public static readonly DropCategory IcmpRateLimit = new(
+        40, "icmp_ratelimit", "ICMP Rate Limited (pressure)", CategoryKind.Pressure,
+        CounterFormula.Sum(KernelCounter.Icmp("OutRateLimitGlobal"), KernelCounter.Icmp("OutRateLimitHost"), KernelCounter.Snmp6("Icmp6OutRateLimitHost")),
+        new("ICMP errors were not sent because of rate limits (nothing dropped, but peers may not learn of unreachable ports or MTUs): {net.ipv4.icmp_msgs_per_sec}, {net.ipv4.icmp_ratelimit}"));
+
     /// <summary>The product's table: every category, indexed by <see cref="DropCategory.Id"/>.</summary>
     public static readonly DropCategoryTable Table = new(
         NicRx, NicTx, NicMissed, Qdisc, Softirq, SynQueue, AcceptQueue, TcpPruned, TcpCollapsed, UdpRcvbuf, UdpSndbuf,
         TcpBacklog, TcpRcvQueue, TcpZeroWindow, TcpOutOfOrder, ListenOther, UdpMemory, UdpChecksum,
-        SoftnetSqueeze, TcpPruneCalled, SynCookies);
+        SoftnetSqueeze, TcpPruneCalled, SynCookies,
+        Conntrack, ConntrackEarlyDrop, NeighbourUnresolved, NeighbourTableFull, IpNoRoute, IpAddressErrors,
+        IpReversePathFilter, IpHeaderErrors, IpUnknownProtocol, IpReassembly, IpFragmentation, IpDiscards,
+        TcpAuthentication, TcpMinTtl, TcpPfMemalloc, TcpChecksum, TcpPaws, NicNoHandler, NicRxErrors, IcmpRateLimit);
 }

@@ -133,9 +133,9 @@ internal sealed class TuningAdviceTemplate
         }
 
         // A sysctl's dotted name; "net.core.somaxconn" reads /proc/sys/net/core/somaxconn.
-        if (!source.StartsWith("net.", StringComparison.Ordinal))
+        if (!source.StartsWith("net.", StringComparison.Ordinal) && !source.StartsWith("vm.", StringComparison.Ordinal))
         {
-            throw new ArgumentException($"advice template placeholder '{{{body}}}' is neither IF, IF/attribute nor a net. sysctl: {template}", nameof(template));
+            throw new ArgumentException($"advice template placeholder '{{{body}}}' is neither IF, IF/attribute nor a net. or vm. sysctl: {template}", nameof(template));
         }
 
         return new Part(PartKind.Sysctl, label, source);

@@ -28,6 +28,7 @@ internal static class SourceFactory
         [
             .. MibFileSource.For(plan, options.ProcRoot),
             new Snmp6Source(plan, options.ProcRoot),
+            .. ProcNetStatSource.For(plan, options.ProcRoot),
             new SoftnetSource(options.ProcRoot),
             links,
             ringFull,

@@ -4,9 +4,9 @@ using NetDrop.Model;
 namespace NetDrop.Sampling;
 
 /// <summary>
-/// The category table compiled for sampling: every distinct namespace counter the rows name gets a slot in
-/// <see cref="Sample"/>, and every row's terms are resolved to those slots, link fields and softnet columns. Sources
-/// read <see cref="NamespaceCounters"/>; the delta engine evaluates <see cref="TermsOf"/>. Built once per run.
+/// The category table compiled for sampling: every distinct scalar counter (MIB, snmp6, stat-table column) the rows
+/// name gets a slot in <see cref="Sample"/>, and every row's terms are resolved to those slots, link fields and softnet columns. Sources
+/// read <see cref="ScalarCounters"/>; the delta engine evaluates <see cref="TermsOf"/>. Built once per run.
 /// </summary>
 internal sealed class CounterPlan
 {
@@ -25,12 +25,12 @@ internal sealed class CounterPlan
 
     public DropCategoryTable Table { get; }
 
-    /// <summary>Every MIB and snmp6 counter some row names, each once, at its slot in <see cref="Sample"/>.</summary>
-    public IReadOnlyList<KernelCounter> NamespaceCounters => _namespaceCounters;
+    /// <summary>Every scalar counter some row names, each once, at its slot in <see cref="Sample"/>.</summary>
+    public IReadOnlyList<KernelCounter> ScalarCounters => _namespaceCounters;
 
     public ReadOnlySpan<CompiledTerm> TermsOf(DropCategory category) => _terms[category.Id];
 
-    /// <summary>The slot of a namespace counter; -1 when no row names it.</summary>
+    /// <summary>The slot of a scalar counter; -1 when no row names it.</summary>
     public int IndexOf(KernelCounter counter) => _namespaceCounters.IndexOf(counter);
 
     private CompiledTerm Compile(DropCategory category, CounterTerm term)
@@ -38,7 +38,7 @@ internal sealed class CounterPlan
         KernelCounter counter = term.Counter;
         int index = counter.Source switch
         {
-            CounterSource.Mib or CounterSource.Snmp6 => SlotOf(counter),
+            CounterSource.Mib or CounterSource.Snmp6 or CounterSource.ProcNetStat => SlotOf(counter),
             CounterSource.Link => LinkCounters.IndexOf(counter.Name),
             CounterSource.Softnet => (int)SoftnetColumns.Of(counter),
             _ => 0,

@@ -32,7 +32,7 @@ internal sealed class DeltaEngine
     {
         report.Clear();
         report.IntervalSeconds = elapsed.TotalSeconds;
-        ulong countedInAnotherColumn = ComputeNamespace(previous, current, report);
+        ulong countedInAnotherColumn = ComputeScalar(previous, current, report);
         ComputeSoftnet(previous, current, report);
         _interfaces.Compute(previous, current, report);
 
@@ -53,12 +53,12 @@ internal sealed class DeltaEngine
     }
 
     /// <returns>The drops this interval that are in two drop columns at once, to be counted once in the total.</returns>
-    private ulong ComputeNamespace(Sample previous, Sample current, IntervalReport report)
+    private ulong ComputeScalar(Sample previous, Sample current, IntervalReport report)
     {
         ulong countedInAnotherColumn = 0;
         foreach (DropCategory category in _plan.Table)
         {
-            if (category.Scope != CategoryScope.Namespace)
+            if (!category.Counters.IsScalar)
             {
                 continue;
             }
@@ -128,7 +128,7 @@ internal sealed class DeltaEngine
 
         foreach (DropCategory category in _plan.Table)
         {
-            if (category.Scope != CategoryScope.Host)
+            if (!category.Counters.IsPerCpu)
             {
                 continue;
             }

@@ -31,7 +31,7 @@ internal sealed class MibFileSource : ISampleSource
     /// <summary>One source per MIB file the plan's rows read from, in the order the files are first named.</summary>
     public static IEnumerable<MibFileSource> For(CounterPlan plan, string procRoot)
     {
-        IEnumerable<(int Slot, KernelCounter Counter)> mib = plan.NamespaceCounters
+        IEnumerable<(int Slot, KernelCounter Counter)> mib = plan.ScalarCounters
             .Select((counter, slot) => (slot, counter))
             .Where(entry => entry.counter.Source == CounterSource.Mib);
         foreach (IGrouping<string, (int Slot, KernelCounter Counter)> file in mib.GroupBy(entry => entry.Counter.File))

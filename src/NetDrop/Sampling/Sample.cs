@@ -15,11 +15,11 @@ internal sealed class Sample
     private readonly bool[] _sourceOk = new bool[s_sourceCount];
     private SoftnetCpu[] _softnet = new SoftnetCpu[Environment.ProcessorCount];
 
-    /// <param name="plan">Which namespace counters the sample holds (<see cref="CounterPlan.NamespaceCounters"/>).</param>
+    /// <param name="plan">Which scalar counters the sample holds (<see cref="CounterPlan.ScalarCounters"/>).</param>
     public Sample(CounterPlan plan)
     {
-        _counters = new ulong[plan.NamespaceCounters.Count];
-        _present = new bool[plan.NamespaceCounters.Count];
+        _counters = new ulong[plan.ScalarCounters.Count];
+        _present = new bool[plan.ScalarCounters.Count];
     }
 
     /// <summary>Monotonic timestamp (<see cref="TimeProvider.GetTimestamp"/>) taken before the first read.</summary>
@@ -42,7 +42,7 @@ internal sealed class Sample
         SoftnetCount = 0;
     }
 
-    /// <summary>Sets the namespace counter at <paramref name="index"/> (<see cref="CounterPlan.IndexOf"/>); absent when not read.</summary>
+    /// <summary>Sets the scalar counter at <paramref name="index"/> (<see cref="CounterPlan.IndexOf"/>); absent when not read.</summary>
     public void SetCounter(int index, bool present, ulong value)
     {
         _counters[index] = value;

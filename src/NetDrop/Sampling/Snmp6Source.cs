@@ -20,7 +20,7 @@ internal sealed class Snmp6Source : ISampleSource
         _file = new Snmp6File(KernelPaths.Snmp6(procRoot));
         _keys =
         [
-            .. plan.NamespaceCounters
+            .. plan.ScalarCounters
                 .Select((counter, slot) => (Counter: counter, Slot: slot))
                 .Where(entry => entry.Counter.Source == CounterSource.Snmp6)
                 .Select(entry => (entry.Slot, _file.Register(entry.Counter.Name))),

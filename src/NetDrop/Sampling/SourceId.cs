@@ -10,4 +10,7 @@ internal enum SourceId
     Links,
     Qdisc,
     Ethtool,
+    Conntrack,
+    ArpCache,
+    NdiscCache,
 }

@@ -78,7 +78,7 @@ internal sealed class NetDropMetrics : IIntervalSink, IDisposable
             {
                 WriteInterfaceCategory(report, category);
             }
-            else if (category.Scope == CategoryScope.Host && _perCpu)
+            else if (category.Counters.IsPerCpu && _perCpu)
             {
                 Counter<long> counter = category.IsDrop ? _dropped : _pressure;
                 foreach (SoftnetDelta cpu in report.Cpus)

@@ -31,7 +31,7 @@ public sealed partial class CoverageMapTests
     [Fact]
     public void Map_EveryRow_NamesAKnownColumnOrSaysWhyNot()
     {
-        var known = new HashSet<string>(DropCategories.All.Select(category => category.Column), StringComparer.Ordinal);
+        var known = new HashSet<string>(DropCategories.Table.Select(category => category.Column), StringComparer.Ordinal);
         known.UnionWith(ReadProposedColumns());
         var unknown = new List<string>();
         foreach ((string reason, string cell) in ReadMap())
@@ -48,13 +48,16 @@ public sealed partial class CoverageMapTests
     }
 
     [Fact]
-    public void ProposedColumns_AreNewNames()
+    public void ProposedColumns_AreInTheTable_ExceptTheTwoSaidNotToBe()
     {
         string[] proposed = [.. ReadProposedColumns()];
 
+        // conntrack_fill is a gauge (the table has drop and pressure rows, both counters); rx_otherhost_dropped is in
+        // rtnetlink's IFLA_STATS64 past the 24 fields LinkCounters copies, and in no sysfs file.
+        string[] notInTable = ["conntrack_fill", "nic_otherhost"];
         Assert.True(proposed.Length >= 20, $"Only {proposed.Length} proposed columns were read.");
-        Assert.DoesNotContain(proposed, name => DropCategories.Find(name) is not null);
         Assert.Equal(proposed.Length, proposed.Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(notInTable, proposed.Where(name => DropCategories.Table.Find(name) is null).Order(StringComparer.Ordinal));
     }
 
     [Fact]

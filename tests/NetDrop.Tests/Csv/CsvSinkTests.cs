@@ -207,7 +207,8 @@ public sealed class CsvSinkTests : IDisposable
     {
         // Used to throw FileNotFoundException from the rotation, which stopped the agent with exit code 1.
         string path = Path.Join(_directory, "drops.log");
-        using var sink = new CsvSink(path, maxSizeBytes: 600, maxFiles: 2);
+        // Room for the header and three rows per file: rows 3 to 8 fit in the file and its two rotated copies.
+        using var sink = new CsvSink(path, maxSizeBytes: CsvSchema.Default.Header.Length + 1 + (3 * 160), maxFiles: 2);
         sink.Open();
         sink.Write(Report(1));
         sink.Write(Report(2));

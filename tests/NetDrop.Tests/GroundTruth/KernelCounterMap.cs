@@ -46,6 +46,33 @@ internal static class KernelCounterMap
             ["softnet_squeeze"] = [(+1, "softnet:3")],
             ["tcp_prune_called"] = [(+1, "TcpExt:PruneCalled")],
             ["syn_cookies"] = [(+1, "TcpExt:TCPReqQFullDoCookies")],
+
+            // Issue 12 (docs/coverage.md). conntrack insert_failed repeats a clash's drop; IpExt InCsumErrors is inside
+            // InHdrErrors; Ip OutDiscards repeats a qdisc's refusal: none of the three is a column's term.
+            ["conntrack"] = [(+1, "nf_conntrack:drop")],
+            ["conntrack_early_drop"] = [(+1, "nf_conntrack:early_drop")],
+            ["neigh_unresolved"] = [(+1, "arp_cache:unresolved_discards"), (+1, "ndisc_cache:unresolved_discards")],
+            ["neigh_table_full"] = [(+1, "arp_cache:table_fulls"), (+1, "ndisc_cache:table_fulls")],
+            ["ip_no_route"] = [(+1, "IpExt:InNoRoutes"), (+1, "Ip:OutNoRoutes"), (+1, "Ip6InNoRoutes"), (+1, "Ip6OutNoRoutes")],
+            ["ip_addr_errors"] = [(+1, "Ip:InAddrErrors"), (+1, "Ip6InAddrErrors")],
+            ["ip_rpfilter"] = [(+1, "TcpExt:IPReversePathFilter")],
+            ["ip_hdr_errors"] = [(+1, "Ip:InHdrErrors"), (+1, "IpExt:InTruncatedPkts"), (+1, "Ip6InHdrErrors"), (+1, "Ip6InTruncatedPkts")],
+            ["ip_unknown_proto"] = [(+1, "Ip:InUnknownProtos"), (+1, "Ip6InUnknownProtos")],
+            ["ip_reasm"] = [(+1, "Ip:ReasmFails"), (+1, "Ip6ReasmFails")],
+            ["ip_frag"] = [(+1, "Ip:FragFails"), (+1, "Ip6FragFails")],
+            ["ip_discards"] = [(+1, "Ip:InDiscards"), (+1, "Ip6InDiscards")],
+            ["tcp_auth"] =
+            [
+                (+1, "TcpExt:TCPMD5NotFound"), (+1, "TcpExt:TCPMD5Unexpected"), (+1, "TcpExt:TCPMD5Failure"), (+1, "TcpExt:TCPAORequired"),
+                (+1, "TcpExt:TCPAOBad"), (+1, "TcpExt:TCPAOKeyNotFound"), (+1, "TcpExt:TCPAODroppedIcmps"),
+            ],
+            ["tcp_min_ttl"] = [(+1, "TcpExt:TCPMinTTLDrop")],
+            ["tcp_pfmemalloc"] = [(+1, "TcpExt:PFMemallocDrop")],
+            ["tcp_csum"] = [(+1, "Tcp:InCsumErrors")],
+            ["tcp_paws"] = [(+1, "TcpExt:PAWSEstab"), (+1, "TcpExt:PAWSOldAck"), (+1, "TcpExt:PAWSTimewait"), (+1, "TcpExt:PAWSActive")],
+            ["nic_nohandler"] = [(+1, "link:rx_nohandler")],
+            ["nic_rx_errors"] = [(+1, "link:rx_length_errors"), (+1, "link:rx_crc_errors"), (+1, "link:rx_frame_errors")],
+            ["icmp_ratelimit"] = [(+1, "Icmp:OutRateLimitGlobal"), (+1, "Icmp:OutRateLimitHost"), (+1, "Icmp6OutRateLimitHost")],
         };
 
     /// <summary>The rtnl_link_stats64 fields the table names, read from sysfs by the oracle.</summary>

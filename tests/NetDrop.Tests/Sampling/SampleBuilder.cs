@@ -15,7 +15,7 @@ internal sealed class SampleBuilder
     {
         _plan = plan ?? TestPlans.Default;
         _sample = new Sample(_plan);
-        for (int slot = 0; slot < _plan.NamespaceCounters.Count; slot++)
+        for (int slot = 0; slot < _plan.ScalarCounters.Count; slot++)
         {
             _sample.SetCounter(slot, true, 0);
         }

@@ -197,7 +197,9 @@ internal static class DropInducers
             }
 
             peer.Barrier(IPAddress.Parse(GroundTruthNetwork.SinkSourceAddress), (ushort)(first + syns), (IPEndPoint)barrier.LocalEndPoint!);
-            return new DropWitness("SYNs from a source with no route back", new Dictionary<string, long> { ["listen_other"] = syns });
+            // Each SYN is counted twice by the kernel: inet_csk_route_req() counts OutNoRoutes for the SYN-ACK it cannot
+            // route (ip_no_route), then tcp_conn_request() drops the SYN through tcp_listendrop() (listen_other).
+            return new DropWitness("SYNs from a source with no route back", new Dictionary<string, long> { ["listen_other"] = syns, ["ip_no_route"] = syns });
         });
 
     /// <summary>

@@ -30,6 +30,11 @@ internal sealed class KernelCounterOracle(NetworkNamespace networkNamespace, str
         AddHeaderValuePairs(mib, networkNamespace.Exec("cat", "/proc/net/netstat"));
         AddHeaderValuePairs(mib, networkNamespace.Exec("cat", "/proc/net/snmp"));
         AddNameValueLines(mib, networkNamespace.Exec("cat", "/proc/net/snmp6"));
+        AddStatTable(mib, "nf_conntrack", networkNamespace.Exec("cat", "/proc/net/stat/nf_conntrack"));
+
+        // The neighbour tables exist in the initial namespace only and count for every namespace: read the host's.
+        AddStatTable(mib, "arp_cache", File.ReadAllText("/proc/net/stat/arp_cache"));
+        AddStatTable(mib, "ndisc_cache", File.ReadAllText("/proc/net/stat/ndisc_cache"));
 
         long[] softnetColumns = SumHexColumns(networkNamespace.Exec("cat", "/proc/net/softnet_stat"));
 
@@ -105,6 +110,22 @@ internal sealed class KernelCounterOracle(NetworkNamespace networkNamespace, str
         {
             string[] fields = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
             mib[fields[0]] = ParseDecimal(fields[1]);
+        }
+    }
+
+    /// <summary>/proc/net/stat/TABLE: a header of names, then one line of hex values per CPU; "TABLE:name" is the sum.</summary>
+    private static void AddStatTable(Dictionary<string, long> mib, string table, string content)
+    {
+        string[] lines = SplitLines(content);
+        string[] names = lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        foreach (string line in lines.Skip(1))
+        {
+            string[] fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            for (int i = 0; i < names.Length; i++)
+            {
+                string key = table + ":" + names[i];
+                mib[key] = mib.GetValueOrDefault(key) + long.Parse(fields[i], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+            }
         }
     }
 
