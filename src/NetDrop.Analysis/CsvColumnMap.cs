@@ -62,7 +62,7 @@ internal sealed class CsvColumnMap
     /// Maps a header line. Returns <c>null</c> and the first missing seed column when the header lacks one of the
     /// sixteen every NetDrop/seed file has.
     /// </summary>
-    public static CsvColumnMap? FromHeader(IReadOnlyList<string> header, out string? missingColumn)
+    public static CsvColumnMap? FromHeader(IReadOnlyList<string> header, CsvSchema schema, out string? missingColumn)
     {
         var roles = new CsvColumnRole[header.Count];
         int[] categoryIds = new int[header.Count];
@@ -72,7 +72,7 @@ internal sealed class CsvColumnMap
             string name = header[i].Trim();
             names[i] = name;
             categoryIds[i] = -1;
-            roles[i] = RoleOf(name, out categoryIds[i]);
+            roles[i] = RoleOf(name, schema.Table, out categoryIds[i]);
         }
 
         // A duplicated name keeps its first column, so a file can never count a category twice.
@@ -86,7 +86,7 @@ internal sealed class CsvColumnMap
             }
         }
 
-        foreach (string required in CsvSchema.Default.Columns.AsSpan(0, SeedColumnCount))
+        foreach (string required in schema.Columns.AsSpan(0, SeedColumnCount))
         {
             if (!seen.Contains(required))
             {
@@ -105,14 +105,14 @@ internal sealed class CsvColumnMap
     /// this version's own columns when the count matches them exactly, else the seed's sixteen followed by columns
     /// read past.
     /// </summary>
-    public static CsvColumnMap ForHeaderless(int fieldCount)
+    public static CsvColumnMap ForHeaderless(int fieldCount, CsvSchema schema)
     {
-        bool own = fieldCount == CsvSchema.Default.Columns.Length;
+        bool own = fieldCount == schema.Columns.Length;
         var header = new List<string>(fieldCount);
         for (int i = 0; i < fieldCount; i++)
         {
             header.Add(own || i < SeedColumnCount
-                ? CsvSchema.Default.Columns[i]
+                ? schema.Columns[i]
                 : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"column {i + 1}"));
         }
 
@@ -120,7 +120,7 @@ internal sealed class CsvColumnMap
         int[] categoryIds = new int[fieldCount];
         for (int i = 0; i < fieldCount; i++)
         {
-            roles[i] = own || i < SeedColumnCount ? RoleOf(header[i], out categoryIds[i]) : CsvColumnRole.Ignored;
+            roles[i] = own || i < SeedColumnCount ? RoleOf(header[i], schema.Table, out categoryIds[i]) : CsvColumnRole.Ignored;
             if (roles[i] != CsvColumnRole.Category)
             {
                 categoryIds[i] = -1;
@@ -137,7 +137,7 @@ internal sealed class CsvColumnMap
 
     private static readonly byte[] s_timestampColumnUtf8 = Encoding.UTF8.GetBytes(CsvSchema.Timestamp);
 
-    private static CsvColumnRole RoleOf(string name, out int categoryId)
+    private static CsvColumnRole RoleOf(string name, DropCategoryTable table, out int categoryId)
     {
         categoryId = -1;
         switch (name)
@@ -157,7 +157,7 @@ internal sealed class CsvColumnMap
             case CsvSchema.Unavailable:
                 return CsvColumnRole.Unavailable;
             default:
-                DropCategory? category = DropCategories.Table.Find(name);
+                DropCategory? category = table.Find(name);
                 if (category is null)
                 {
                     return CsvColumnRole.Ignored;

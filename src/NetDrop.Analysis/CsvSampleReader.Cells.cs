@@ -378,7 +378,7 @@ internal sealed partial class CsvSampleReader
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private uint UnavailableMaskOf(ReadOnlySpan<byte> cell)
+    private ulong UnavailableMaskOf(ReadOnlySpan<byte> cell)
     {
         if (cell.IsEmpty)
         {
@@ -390,12 +390,12 @@ internal sealed partial class CsvSampleReader
             return _lastUnavailableMask;
         }
 
-        uint mask = 0;
+        ulong mask = 0;
         foreach (string name in Encoding.UTF8.GetString(cell).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (DropCategories.Table.Find(name) is { } category)
+            if (_schema.Table.Find(name) is { } category)
             {
-                mask |= 1u << category.Id;
+                mask |= 1UL << category.Id;
             }
         }
 

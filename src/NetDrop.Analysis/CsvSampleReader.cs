@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
+using NetDrop.Csv;
 
 namespace NetDrop.Analysis;
 
@@ -26,6 +27,7 @@ internal sealed partial class CsvSampleReader : IDisposable
     private static readonly byte[] s_crit = "CRIT"u8.ToArray();
 
     private readonly Stream _stream;
+    private readonly CsvSchema _schema;
     private readonly InterfaceTable _interfaces;
     private readonly MalformedLineLog _malformed;
     private readonly List<string> _notes = [];
@@ -45,7 +47,7 @@ internal sealed partial class CsvSampleReader : IDisposable
     private int _lastInterfaceId;
     private byte[] _lastUnavailable = new byte[64];
     private int _lastUnavailableLength = -1;
-    private uint _lastUnavailableMask;
+    private ulong _lastUnavailableMask;
     private readonly byte[] _lastDate = new byte[10];
     private long _lastDayStart = -1;
 
@@ -53,15 +55,16 @@ internal sealed partial class CsvSampleReader : IDisposable
     private byte[] _quotedScratch = new byte[256];
     private readonly List<Range> _quotedCells = [];
 
-    private CsvSampleReader(Stream stream, string path, int fileIndex, bool compressed, InterfaceTable interfaces, MalformedLineLog malformed)
+    private CsvSampleReader(Stream stream, string path, int fileIndex, bool compressed, CsvSchema schema, InterfaceTable interfaces, MalformedLineLog malformed)
     {
         _stream = stream;
+        _schema = schema;
         Path = path;
         FileIndex = fileIndex;
         Compressed = compressed;
         _interfaces = interfaces;
         _malformed = malformed;
-        Current = new DropSample { FileIndex = fileIndex };
+        Current = new DropSample(schema.Table.Count) { FileIndex = fileIndex };
     }
 
     public string Path { get; }
@@ -88,12 +91,13 @@ internal sealed partial class CsvSampleReader : IDisposable
 
     /// <summary>
     /// Opens a file (or <c>-</c> for standard input), detects gzip by its magic bytes, and reads the first line to learn
-    /// the columns. Throws <see cref="AnalyzeInputException"/> when the file is missing or not a NetDrop/seed CSV.
+    /// the columns by name from <paramref name="schema"/> (a column whose name is no row of its table is read past).
+    /// Throws <see cref="AnalyzeInputException"/> when the file is missing or not a NetDrop/seed CSV.
     /// </summary>
-    public static CsvSampleReader Open(string path, int fileIndex, InterfaceTable interfaces, MalformedLineLog malformed)
+    public static CsvSampleReader Open(string path, int fileIndex, CsvSchema schema, InterfaceTable interfaces, MalformedLineLog malformed)
     {
         Stream stream = OpenStream(path, out bool compressed);
-        var reader = new CsvSampleReader(stream, path, fileIndex, compressed, interfaces, malformed);
+        var reader = new CsvSampleReader(stream, path, fileIndex, compressed, schema, interfaces, malformed);
         try
         {
             reader.ReadFirstLine();
@@ -207,7 +211,7 @@ internal sealed partial class CsvSampleReader : IDisposable
             throw NotACsv($"line {_lineNumber} is neither the NetDrop/seed header nor a data row of at least {CsvColumnMap.SeedColumnCount} fields");
         }
 
-        Map = CsvColumnMap.ForHeaderless(fields);
+        Map = CsvColumnMap.ForHeaderless(fields, _schema);
         if (!TryParseRow(line, out string? reason))
         {
             throw NotACsv($"it has no header line and line {_lineNumber} is not a NetDrop/seed data row ({reason})");
@@ -223,7 +227,7 @@ internal sealed partial class CsvSampleReader : IDisposable
     private CsvColumnMap MapHeader(ReadOnlySpan<byte> line)
     {
         List<string> names = SplitHeader(line);
-        CsvColumnMap? map = CsvColumnMap.FromHeader(names, out string? missing);
+        CsvColumnMap? map = CsvColumnMap.FromHeader(names, _schema, out string? missing);
         if (map is null)
         {
             throw NotACsv($"its header on line {_lineNumber} has no '{missing}' column");
@@ -264,7 +268,7 @@ internal sealed partial class CsvSampleReader : IDisposable
         if (CsvColumnMap.LooksLikeHeader(line))
         {
             // Files joined with `cat` carry a header per part; the columns may even differ between them.
-            CsvColumnMap? map = CsvColumnMap.FromHeader(SplitHeader(line), out string? missing);
+            CsvColumnMap? map = CsvColumnMap.FromHeader(SplitHeader(line), _schema, out string? missing);
             if (map is null)
             {
                 _malformed.Add(Path, _lineNumber, $"a header line without the '{missing}' column");

@@ -6,6 +6,7 @@ namespace NetDrop.Analysis;
 /// Everything <c>netdrop analyze</c> found, ready for any renderer. Sums are plain sums of the CSV columns, so they
 /// equal what awk prints over the same rows.
 /// </summary>
+/// <param name="Table">The category table the inputs were read with: every renderer lists its rows.</param>
 /// <param name="Intervals">Well-formed rows kept by the filter.</param>
 /// <param name="IntervalsWithDrops">Rows whose <c>total_drops</c> is above zero (the seed's <c>$4 &gt; 0</c>).</param>
 /// <param name="TotalDrops">Sum of the <c>total_drops</c> column. In seed files that column also counted tcp_collapsed.</param>
@@ -18,6 +19,7 @@ namespace NetDrop.Analysis;
 /// <param name="Latest">The last intervals of the log, oldest first.</param>
 /// <param name="LeftOut">Well-formed rows the filter left out.</param>
 internal sealed record DropReport(
+    DropCategoryTable Table,
     IReadOnlyList<InputFileSummary> Files,
     ReportFilter Filter,
     long Intervals,

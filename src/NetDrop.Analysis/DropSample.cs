@@ -8,6 +8,11 @@ namespace NetDrop.Analysis;
 /// </summary>
 internal sealed class DropSample
 {
+    public DropSample(int categoryCount)
+    {
+        Categories = new long[categoryCount];
+    }
+
     public LocalTimestamp Timestamp { get; set; }
 
     /// <summary>Index into <see cref="InterfaceTable"/>.</summary>
@@ -17,7 +22,7 @@ internal sealed class DropSample
     public long TotalDrops { get; set; }
 
     /// <summary>Per-category deltas indexed by <see cref="DropCategory.Id"/>; only the file's present categories are set.</summary>
-    public long[] Categories { get; } = new long[DropCategories.Table.Count];
+    public long[] Categories { get; }
 
     /// <summary>
     /// False when every category cell of the row is zero (most rows of a healthy host): the analyzer then skips the
@@ -30,8 +35,8 @@ internal sealed class DropSample
     /// <summary>The <c>interval_s</c> cell in milliseconds, or 0 when the file has none.</summary>
     public long IntervalMilliseconds { get; set; }
 
-    /// <summary>Bit per <see cref="DropCategory.Id"/>: categories the monitor could not read this interval.</summary>
-    public uint UnavailableMask { get; set; }
+    /// <summary>Bit per <see cref="DropCategory.Id"/> (a table holds at most 64 rows): categories the monitor could not read this interval.</summary>
+    public ulong UnavailableMask { get; set; }
 
     /// <summary>Cells holding a negative number (the seed's deltas went negative on a counter reset).</summary>
     public int NegativeCells { get; set; }

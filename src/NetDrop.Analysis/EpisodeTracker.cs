@@ -11,8 +11,9 @@ namespace NetDrop.Analysis;
 internal sealed class EpisodeTracker
 {
     private readonly string _interface;
-    private readonly long[] _categorySums = new long[DropCategories.Table.Count];
-    private readonly bool[] _touched = new bool[DropCategories.Table.Count];
+    private readonly DropCategoryTable _table;
+    private readonly long[] _categorySums;
+    private readonly bool[] _touched;
     private bool _open;
     private LocalTimestamp _start;
     private LocalTimestamp _end;
@@ -24,9 +25,12 @@ internal sealed class EpisodeTracker
     private long _smallestStepSeconds = long.MaxValue;
     private long _intervalSeconds;
 
-    public EpisodeTracker(string interfaceName)
+    public EpisodeTracker(string interfaceName, DropCategoryTable table)
     {
         _interface = interfaceName;
+        _table = table;
+        _categorySums = new long[table.Count];
+        _touched = new bool[table.Count];
     }
 
     /// <summary>Feeds one row; returns the episode this row closed, if any.</summary>
@@ -97,7 +101,7 @@ internal sealed class EpisodeTracker
             {
                 if (_categorySums[id] != 0)
                 {
-                    amounts.Add(new CategoryAmount(DropCategories.Table[id], _categorySums[id]));
+                    amounts.Add(new CategoryAmount(_table[id], _categorySums[id]));
                 }
 
                 _categorySums[id] = 0;
@@ -105,10 +109,7 @@ internal sealed class EpisodeTracker
             }
         }
 
-        amounts.Sort(static (a, b) =>
-            a.Category.IsDrop != b.Category.IsDrop ? (a.Category.IsDrop ? -1 : 1)
-            : b.Amount != a.Amount ? b.Amount.CompareTo(a.Amount)
-            : a.Category.Id.CompareTo(b.Category.Id));
+        CategoryAmounts.Sort(amounts);
 
         _open = false;
         long duration = _end.Seconds - _start.Seconds + _intervalSeconds;

@@ -77,7 +77,7 @@ internal static class JsonReportRenderer
 
         json.WriteStartObject("totals");
         json.WriteNumber("total_drops", report.TotalDrops);
-        foreach (DropCategory category in DropCategories.Table)
+        foreach (DropCategory category in report.Table)
         {
             CategoryTotal? total = report.Categories.FirstOrDefault(c => c.Category == category);
             if (total is null)

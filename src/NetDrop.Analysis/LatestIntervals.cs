@@ -9,15 +9,17 @@ namespace NetDrop.Analysis;
 /// </summary>
 internal sealed class LatestIntervals
 {
+    private readonly DropCategoryTable _table;
     private readonly Slot[] _slots;
     private long _count;
 
-    public LatestIntervals(int limit)
+    public LatestIntervals(int limit, DropCategoryTable table)
     {
+        _table = table;
         _slots = new Slot[limit];
         for (int i = 0; i < limit; i++)
         {
-            _slots[i] = new Slot();
+            _slots[i] = new Slot(table.Count);
         }
     }
 
@@ -58,7 +60,7 @@ internal sealed class LatestIntervals
                 interfaces.NameOf(slot.InterfaceId),
                 slot.TotalDrops,
                 slot.Severity,
-                CategoryAmounts.NonZero(slot.Categories, present[slot.FileIndex]),
+                CategoryAmounts.NonZero(_table, slot.Categories, present[slot.FileIndex]),
                 files[slot.FileIndex],
                 slot.Line));
         }
@@ -68,6 +70,11 @@ internal sealed class LatestIntervals
 
     private sealed class Slot
     {
+        public Slot(int categoryCount)
+        {
+            Categories = new long[categoryCount];
+        }
+
         public LocalTimestamp Timestamp { get; set; }
 
         public int InterfaceId { get; set; }
@@ -80,7 +87,7 @@ internal sealed class LatestIntervals
 
         public long Line { get; set; }
 
-        public long[] Categories { get; } = new long[DropCategories.Table.Count];
+        public long[] Categories { get; }
 
         public bool AnyCategory { get; set; }
     }

@@ -44,7 +44,7 @@ internal static class SvgCharts
             long key = bucket.Start.Seconds / step;
             if (!bars.TryGetValue(key, out long[]? sums))
             {
-                sums = new long[DropCategories.Table.Count];
+                sums = new long[report.Table.Count];
                 bars.Add(key, sums);
             }
 
@@ -59,7 +59,7 @@ internal static class SvgCharts
         double maxStack = 1;
         foreach (long[] sums in bars.Values)
         {
-            maxStack = Math.Max(maxStack, DropSum(sums));
+            maxStack = Math.Max(maxStack, DropSum(report.Table, sums));
         }
 
         (double Top, double Step) scale = NiceScale(maxStack);
@@ -88,7 +88,7 @@ internal static class SvgCharts
 
         foreach ((long key, long[] sums) in bars)
         {
-            long total = DropSum(sums);
+            long total = DropSum(report.Table, sums);
             if (total <= 0)
             {
                 continue;
@@ -100,7 +100,7 @@ internal static class SvgCharts
             tip.Append(new LocalTimestamp(start).ToString("yyyy-MM-dd HH:mm:ss")).Append(" + ").Append(Duration(step)).Append('\n');
             svg.Append("<g class=\"bar\">");
             double y = bottom;
-            foreach (DropCategory category in DropCategories.Table)
+            foreach (DropCategory category in report.Table)
             {
                 long value = sums[category.Id];
                 if (!category.IsDrop || value <= 0)
@@ -316,10 +316,10 @@ internal static class SvgCharts
         }
     }
 
-    private static long DropSum(long[] sums)
+    private static long DropSum(DropCategoryTable table, long[] sums)
     {
         long total = 0;
-        foreach (DropCategory category in DropCategories.Table)
+        foreach (DropCategory category in table)
         {
             if (category.IsDrop && sums[category.Id] > 0)
             {

@@ -15,10 +15,16 @@ internal sealed class TimelineAccumulator
 
     private const int MaxBuckets = 20_000;
 
+    private readonly int _categoryCount;
     private Dictionary<long, long[]> _buckets = [];
     private int _step;
     private long _currentKey = long.MinValue;
     private long[]? _current;
+
+    public TimelineAccumulator(int categoryCount)
+    {
+        _categoryCount = categoryCount;
+    }
 
     public long BucketSeconds => Steps[_step];
 
@@ -39,7 +45,7 @@ internal sealed class TimelineAccumulator
                 if (!_buckets.TryGetValue(key, out _current))
                 {
                     // Slot Count holds total_drops; the categories follow.
-                    _current = new long[DropCategories.Table.Count + 1];
+                    _current = new long[_categoryCount + 1];
                     _buckets.Add(key, _current);
                 }
             }
@@ -47,7 +53,7 @@ internal sealed class TimelineAccumulator
             _currentKey = key;
         }
 
-        _current[DropCategories.Table.Count] += sample.TotalDrops;
+        _current[_categoryCount] += sample.TotalDrops;
         foreach (int id in present)
         {
             _current[id] += sample.Categories[id];
@@ -60,7 +66,7 @@ internal sealed class TimelineAccumulator
         var buckets = new List<TimelineBucket>(_buckets.Count);
         foreach (KeyValuePair<long, long[]> bucket in _buckets.OrderBy(b => b.Key))
         {
-            buckets.Add(new TimelineBucket(new LocalTimestamp(bucket.Key * width), bucket.Value[DropCategories.Table.Count], bucket.Value[..DropCategories.Table.Count]));
+            buckets.Add(new TimelineBucket(new LocalTimestamp(bucket.Key * width), bucket.Value[_categoryCount], bucket.Value[.._categoryCount]));
         }
 
         return new TimelineSeries(width, buckets);

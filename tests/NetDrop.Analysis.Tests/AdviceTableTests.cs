@@ -2,10 +2,9 @@ using System.Globalization;
 using System.Text;
 using NetDrop.Analysis;
 using NetDrop.Model;
-using NetDrop.Telemetry;
-using static NetDrop.Tests.Analysis.CsvLines;
+using static NetDrop.Analysis.Tests.CsvLines;
 
-namespace NetDrop.Tests.Analysis;
+namespace NetDrop.Analysis.Tests;
 
 /// <summary>
 /// One advice table, two readers: the CRIT log records (live setting values) and <c>analyze</c> (names only). The
@@ -49,54 +48,9 @@ public class AdviceTableTests
     {
         string path = AnalyzeTestFiles.WriteTemp(string.Join('\n', NetDropHeader,
             NetDropRow(At(0), "eth0", ("qdisc", 50)), NetDropRow(At(0), "eth1", ("qdisc", 60))) + "\n");
-        DropReport report = DropAnalyzer.Analyze(new AnalysisOptions([path], ReportFilter.None));
+        DropReport report = DropAnalyzer.Analyze(DropCategories.Table, new AnalysisOptions([path], ReportFilter.None));
 
         Assert.Contains("`tc -s qdisc show dev IF`", Finding(report, "Check first"), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void AdviceTable_NoCategory_RepeatsTheSeedsWrongFixes()
-    {
-        foreach (DropCategory category in DropCategories.Table)
-        {
-            string offline = CategoryAdvice.For(category, "eth0");
-            string live = new TuningAdvice("/nonexistent-proc", "/nonexistent-sys").For(category, "eth0");
-            foreach (string advice in new[] { offline, live })
-            {
-                Assert.DoesNotContain("txqueuelen 10000", advice, StringComparison.Ordinal);
-                Assert.DoesNotContain("e.g. 8192", advice, StringComparison.Ordinal);
-                // tcp_max_syn_backlog only shapes the drops that land in listen_other (the proven-peer reserve).
-                if (category != DropCategories.ListenOther)
-                {
-                    Assert.DoesNotContain("tcp_max_syn_backlog", advice, StringComparison.Ordinal);
-                }
-            }
-        }
-    }
-
-    [Fact]
-    public void CritAdvice_SameRowAsAnalyze_WithTheLiveValuesReadFromTheRoots()
-    {
-        string root = AnalyzeTestFiles.NewTempDirectory();
-        string proc = Path.Combine(root, "proc");
-        string sys = Path.Combine(root, "sys");
-        WriteFile(Path.Combine(proc, "sys/net/core/somaxconn"), "4096\n");
-        WriteFile(Path.Combine(proc, "sys/net/ipv4/tcp_syncookies"), "0\n");
-        WriteFile(Path.Combine(sys, "class/net/eth3/tx_queue_len"), "1000\n");
-        var advice = new TuningAdvice(proc, sys);
-
-        string synQueue = advice.For(DropCategories.SynQueue, "eth3");
-        Assert.Contains("capped by net.core.somaxconn (now 4096)", synQueue, StringComparison.Ordinal);
-        Assert.Contains("net.ipv4.tcp_syncookies (now 0) is 1", synQueue, StringComparison.Ordinal);
-        Assert.DoesNotContain('`', synQueue); // a log record is plain text
-
-        string qdisc = advice.For(DropCategories.Qdisc, "eth3");
-        Assert.Contains("tc -s qdisc show dev eth3", qdisc, StringComparison.Ordinal);
-        Assert.Contains("txqueuelen (now 1000) is the limit of pfifo_fast and pfifo only", qdisc, StringComparison.Ordinal);
-
-        // Several interfaces in one report have no single tx_queue_len; a missing file is said, not invented.
-        Assert.Contains("txqueuelen (now per interface)", advice.For(DropCategories.Qdisc, "eth3+eth4"), StringComparison.Ordinal);
-        Assert.Contains("net.core.rmem_max (now unreadable)", advice.For(DropCategories.UdpRcvbuf, "eth3"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -132,19 +86,13 @@ public class AdviceTableTests
             csv.Append(NetDropRow(At(i), iface, cells)).Append('\n');
         }
 
-        return DropAnalyzer.Analyze(new AnalysisOptions([AnalyzeTestFiles.WriteTemp(csv.ToString())], ReportFilter.None));
+        return DropAnalyzer.Analyze(DropCategories.Table, new AnalysisOptions([AnalyzeTestFiles.WriteTemp(csv.ToString())], ReportFilter.None));
     }
 
     private static string Finding(DropReport report, string label) =>
         Assert.Single(ReportFindings.For(report), finding => finding.Label == label).Text;
 
     private static string At(int interval) => s_start.AddSeconds(5 * interval).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-
-    private static void WriteFile(string path, string content)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, content);
-    }
 
     private sealed class FixedSettings : ILiveSettings
     {

@@ -1,13 +1,13 @@
 using System.Text;
 
-namespace NetDrop.Tests.Analysis;
+namespace NetDrop.Analysis.Tests;
 
 /// <summary>Where the analyze fixtures and bench scripts live, and scratch files for one test.</summary>
 internal static class AnalyzeTestFiles
 {
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
-    public static string FixtureDirectory => Path.Combine(RepositoryRoot, "tests", "NetDrop.Tests", "Fixtures", "analyze");
+    public static string FixtureDirectory => Path.Combine(RepositoryRoot, "tests", "NetDrop.Analysis.Tests", "Fixtures", "analyze");
 
     public static string Fixture(string name) => Path.Combine(FixtureDirectory, name);
 

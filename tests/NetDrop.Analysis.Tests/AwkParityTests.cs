@@ -4,7 +4,7 @@ using NetDrop.Analysis;
 
 using NetDrop.Model;
 
-namespace NetDrop.Tests.Analysis;
+namespace NetDrop.Analysis.Tests;
 
 /// <summary>
 /// Parity with the seed: bench/analyze/analyze-drops-awk.sh (the seed's analyze_drops.sh sections, in awk) and
@@ -20,7 +20,7 @@ public class AwkParityTests
     {
         string path = AnalyzeTestFiles.Fixture(fixture);
         string awk = RunAwkScript(path);
-        DropReport report = DropAnalyzer.Analyze(new AnalysisOptions([path], ReportFilter.None));
+        DropReport report = DropAnalyzer.Analyze(DropCategories.Table, new AnalysisOptions([path], ReportFilter.None));
 
         Assert.Contains($"Total Monitoring Intervals: {report.Intervals}\n", awk, StringComparison.Ordinal);
         Assert.Contains($"Intervals with Drops: {report.IntervalsWithDrops}\n", awk, StringComparison.Ordinal);

@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using NetDrop.Analysis;
 using NetDrop.Csv;
+using NetDrop.Model;
 
-namespace NetDrop.Tests.Analysis;
+namespace NetDrop.Analysis.Tests;
 
 /// <summary>
 /// The benchmark's input generator (bench/analyze/generate-30d.sh) must keep writing this version's CSV, or the
@@ -18,7 +19,7 @@ public class BenchGeneratorTests
         Run("bash", AnalyzeTestFiles.BenchScript("generate-30d.sh"), path, "1", "7");
 
         Assert.Equal(CsvSchema.Default.Header, File.ReadLines(path).First());
-        DropReport report = DropAnalyzer.Analyze(new AnalysisOptions([path], ReportFilter.None));
+        DropReport report = DropAnalyzer.Analyze(DropCategories.Table, new AnalysisOptions([path], ReportFilter.None));
         Assert.Equal(17_280, report.Intervals);
         Assert.Equal(0, report.MalformedLines);
         Assert.True(report.IntervalsWithDrops > 100, "the generated day should have drop episodes");
@@ -28,27 +29,6 @@ public class BenchGeneratorTests
         Assert.Contains($"Total Monitoring Intervals: {report.Intervals}\n", awk, StringComparison.Ordinal);
         Assert.Contains($"Intervals with Drops: {report.IntervalsWithDrops}\n", awk, StringComparison.Ordinal);
         Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"total_drops:   {report.TotalDrops,14}\n"), awk, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Netdrop_StandardInput_ReadAsDash()
-    {
-        // zcat network_drops.log.3.gz | netdrop analyze -
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "netdrop.dll"), "analyze", "-", "--format", "json"])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using Process process = Process.Start(start)!;
-        process.StandardInput.Write(File.ReadAllText(AnalyzeTestFiles.Fixture("seed.csv")));
-        process.StandardInput.Close();
-        string stdout = process.StandardOutput.ReadToEnd();
-        string stderr = process.StandardError.ReadToEnd();
-        Assert.True(process.WaitForExit(60_000));
-
-        Assert.True(process.ExitCode == 0, stderr);
-        Assert.Contains("\"intervals\": 240,", stdout, StringComparison.Ordinal);
     }
 
     private static string Run(string file, params string[] arguments)

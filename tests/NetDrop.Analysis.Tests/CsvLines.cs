@@ -2,7 +2,7 @@ using NetDrop.Csv;
 
 using NetDrop.Model;
 
-namespace NetDrop.Tests.Analysis;
+namespace NetDrop.Analysis.Tests;
 
 /// <summary>Builds small CSV texts for reader tests: NetDrop rows (CsvSchema's columns) and seed rows (the first 16).</summary>
 internal static class CsvLines

@@ -3,9 +3,9 @@ using System.Text;
 using NetDrop.Analysis;
 using NetDrop.Csv;
 using NetDrop.Model;
-using static NetDrop.Tests.Analysis.CsvLines;
+using static NetDrop.Analysis.Tests.CsvLines;
 
-namespace NetDrop.Tests.Analysis;
+namespace NetDrop.Analysis.Tests;
 
 public class CsvSampleReaderTests
 {
@@ -273,7 +273,7 @@ public class CsvSampleReaderTests
         using CsvSampleReader reader = Open(AnalyzeTestFiles.WriteTemp($"{NetDropHeader}\n{row}\n"));
 
         Assert.True(reader.MoveNext());
-        Assert.Equal((1u << DropCategories.Qdisc.Id) | (1u << DropCategories.NicMissed.Id), reader.Current.UnavailableMask);
+        Assert.Equal((1UL << DropCategories.Qdisc.Id) | (1UL << DropCategories.NicMissed.Id), reader.Current.UnavailableMask);
     }
 
     [Fact]
@@ -349,5 +349,5 @@ public class CsvSampleReaderTests
         }
     }
 
-    private CsvSampleReader Open(string path) => CsvSampleReader.Open(path, 0, _interfaces, _malformed);
+    private CsvSampleReader Open(string path) => CsvSampleReader.Open(path, 0, CsvSchema.Default, _interfaces, _malformed);
 }

@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text;
 using NetDrop.Analysis;
 using NetDrop.Model;
-using static NetDrop.Tests.Analysis.CsvLines;
+using static NetDrop.Analysis.Tests.CsvLines;
 
-namespace NetDrop.Tests.Analysis;
+namespace NetDrop.Analysis.Tests;
 
 public class DropAnalyzerTests
 {
@@ -85,7 +85,7 @@ public class DropAnalyzerTests
             rows.Add((i, [("qdisc", i % 10)]));
         }
 
-        DropReport report = DropAnalyzer.Analyze(new AnalysisOptions([Log([.. rows])], ReportFilter.None, Top: 3, Last: 5));
+        DropReport report = DropAnalyzer.Analyze(DropCategories.Table, new AnalysisOptions([Log([.. rows])], ReportFilter.None, Top: 3, Last: 5));
 
         Assert.Equal([9L, 9L, 9L], report.Top.Select(t => t.TotalDrops));
         Assert.Equal([At(9), At(19), At(29)], report.Top.Select(t => t.Timestamp));   // ties: earliest first
@@ -97,7 +97,7 @@ public class DropAnalyzerTests
     public void Analyze_SinceUntil_KeepOnlyTheRangeInclusive()
     {
         string path = Log((0, [("softirq", 1)]), (1, [("softirq", 2)]), (2, [("softirq", 4)]), (3, [("softirq", 8)]));
-        DropReport report = DropAnalyzer.Analyze(new AnalysisOptions([path], new ReportFilter(At(1), At(2), [])));
+        DropReport report = DropAnalyzer.Analyze(DropCategories.Table, new AnalysisOptions([path], new ReportFilter(At(1), At(2), [])));
 
         Assert.Equal(2, report.Intervals);
         Assert.Equal(6, report.TotalDrops);
@@ -115,7 +115,7 @@ public class DropAnalyzerTests
         content.Append(NetDropRow(Stamp(1), "eth10", ("nic_rx", 1000))).Append('\n');
         string path = AnalyzeTestFiles.WriteTemp(content.ToString());
 
-        DropReport report = DropAnalyzer.Analyze(new AnalysisOptions([path], new ReportFilter(null, null, ["eth1"])));
+        DropReport report = DropAnalyzer.Analyze(DropCategories.Table, new AnalysisOptions([path], new ReportFilter(null, null, ["eth1"])));
 
         Assert.Equal(110, report.TotalDrops);
         Assert.Equal(["eth1", "eth0+eth1"], report.Interfaces.Select(i => i.Name));
@@ -127,7 +127,7 @@ public class DropAnalyzerTests
         // netdrop@eth0 and netdrop@eth1 write one log each; analysed together they interleave by time.
         string eth0 = Log((0, [("softirq", 5)]), (1, [("softirq", 5)]), (2, []));
         string eth1 = Log("eth1", (0, []), (1, [("nic_rx", 7)]), (2, [("nic_rx", 7)]), (3, []));
-        DropReport report = DropAnalyzer.Analyze(new AnalysisOptions([eth1, eth0], ReportFilter.None));
+        DropReport report = DropAnalyzer.Analyze(DropCategories.Table, new AnalysisOptions([eth1, eth0], ReportFilter.None));
 
         Assert.Equal(7, report.Intervals);
         Assert.Equal(2, report.Episodes.Count);
@@ -142,7 +142,7 @@ public class DropAnalyzerTests
     public void Analyze_SameFileTwice_ReadOnce()
     {
         string path = Log((0, [("softirq", 5)]));
-        DropReport report = DropAnalyzer.Analyze(new AnalysisOptions([path, path], ReportFilter.None));
+        DropReport report = DropAnalyzer.Analyze(DropCategories.Table, new AnalysisOptions([path, path], ReportFilter.None));
         Assert.Equal(1, report.Intervals);
         Assert.Contains(report.Notes, n => n.Contains("more than once", StringComparison.Ordinal));
     }
@@ -153,7 +153,7 @@ public class DropAnalyzerTests
     public void Analyze_EmptyLog_SaysSo(string content, string note)
     {
         string path = AnalyzeTestFiles.WriteTemp(content.Replace("HEADER", NetDropHeader, StringComparison.Ordinal));
-        DropReport report = DropAnalyzer.Analyze(new AnalysisOptions([path], ReportFilter.None));
+        DropReport report = DropAnalyzer.Analyze(DropCategories.Table, new AnalysisOptions([path], ReportFilter.None));
 
         Assert.Equal(0, report.Intervals);
         Assert.Contains(report.Notes, n => n.Contains(note, StringComparison.Ordinal));
@@ -181,8 +181,8 @@ public class DropAnalyzerTests
     [Fact]
     public void TimelineAccumulator_TooManyBuckets_CoarsensWithoutLosingDrops()
     {
-        var timeline = new TimelineAccumulator();
-        var sample = new DropSample();
+        var timeline = new TimelineAccumulator(DropCategories.Table.Count);
+        var sample = new DropSample(DropCategories.Table.Count);
         int[] present = [DropCategories.Softirq.Id];
         long expected = 0;
         for (int i = 0; i < 100_000; i++)
@@ -201,7 +201,7 @@ public class DropAnalyzerTests
         Assert.All(series.Buckets, b => Assert.Equal(0, b.Start.Seconds % series.BucketSeconds));
     }
 
-    private static DropReport Analyze(string path) => DropAnalyzer.Analyze(new AnalysisOptions([path], ReportFilter.None));
+    private static DropReport Analyze(string path) => DropAnalyzer.Analyze(DropCategories.Table, new AnalysisOptions([path], ReportFilter.None));
 
     private static LocalTimestamp At(int step) => LocalTimestamp.FromDateTime(s_start.AddSeconds(5 * step));
 

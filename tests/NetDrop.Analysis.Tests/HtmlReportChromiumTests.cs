@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using NetDrop.Analysis;
-using NetDrop.Commands;
+using NetDrop.Model;
 using Xunit.Abstractions;
 
-namespace NetDrop.Tests.Analysis;
+namespace NetDrop.Analysis.Tests;
 
 /// <summary>
 /// The HTML report as a colleague sees it: opened from a file:// URL in headless Chromium (Debian's chromium
@@ -33,8 +33,12 @@ public sealed partial class HtmlReportChromiumTests
 
         string directory = AnalyzeTestFiles.NewTempDirectory();
         string html = Path.Combine(directory, "report.html");
-        var request = new AnalyzeRequest([AnalyzeTestFiles.Fixture("netdrop-afternoon.csv")], null, html, 10, 20, null, null, [], false);
-        Assert.Equal(0, AnalyzeCommand.Run(request, TextWriter.Null, TextWriter.Null, stdoutIsTerminal: false, TimeProvider.System));
+        DropReport report = DropAnalyzer.Analyze(DropCategories.Table, new AnalysisOptions([AnalyzeTestFiles.Fixture("netdrop-afternoon.csv")], ReportFilter.None));
+        using (var writer = new StreamWriter(html))
+        {
+            ReportRenderer.Render(report, ReportFormat.Html, writer);
+        }
+
         string source = File.ReadAllText(html);
 
         // No network: nothing in the file may point outside it.

@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using NetDrop.Analysis;
-using NetDrop.Commands;
 using NetDrop.Model;
 
-namespace NetDrop.Tests.Analysis;
+namespace NetDrop.Analysis.Tests;
 
 /// <summary>
 /// The JSON report's numbers against a second, deliberately naive computation over the same fixture
@@ -101,9 +100,9 @@ public class JsonReportTotalsTests
 
     private static JsonDocument RenderJson(AnalysisOptions options)
     {
-        DropReport report = DropAnalyzer.Analyze(options);
+        DropReport report = DropAnalyzer.Analyze(DropCategories.Table, options);
         var writer = new StringWriter();
-        AnalyzeCommand.Render(report, ReportFormat.Json, writer);
+        ReportRenderer.Render(report, ReportFormat.Json, writer);
         return JsonDocument.Parse(writer.ToString());
     }
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using NetDrop.Analysis;
 
-namespace NetDrop.Tests.Analysis;
+namespace NetDrop.Analysis.Tests;
 
 public class LocalTimestampTests
 {

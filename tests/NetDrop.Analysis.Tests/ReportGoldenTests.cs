@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
 using NetDrop.Analysis;
-using NetDrop.Commands;
+using NetDrop.Model;
 
-namespace NetDrop.Tests.Analysis;
+namespace NetDrop.Analysis.Tests;
 
 /// <summary>
 /// Every format over the fixtures, compared with committed golden files. To accept a deliberate change:
@@ -19,9 +19,9 @@ public class ReportGoldenTests
     [InlineData("seed.csv", "markdown", "seed.md")]
     public void Render_Fixture_MatchesGolden(string fixture, string format, string golden)
     {
-        DropReport report = DropAnalyzer.Analyze(new AnalysisOptions([AnalyzeTestFiles.Fixture(fixture)], ReportFilter.None));
+        DropReport report = DropAnalyzer.Analyze(DropCategories.Table, new AnalysisOptions([AnalyzeTestFiles.Fixture(fixture)], ReportFilter.None));
         var writer = new StringWriter { NewLine = "\n" };
-        AnalyzeCommand.Render(report, Enum.Parse<ReportFormat>(format, ignoreCase: true), writer);
+        ReportRenderer.Render(report, Enum.Parse<ReportFormat>(format, ignoreCase: true), writer);
 
         // Paths in the report are as given; make them repository-relative so the golden does not depend on the checkout.
         string actual = writer.ToString().Replace(AnalyzeTestFiles.RepositoryRoot + "/", "", StringComparison.Ordinal);
@@ -31,7 +31,7 @@ public class ReportGoldenTests
     [Fact]
     public void RenderText_WithColour_UsesAnsiAndWithoutColourNone()
     {
-        DropReport report = DropAnalyzer.Analyze(new AnalysisOptions([AnalyzeTestFiles.Fixture("seed.csv")], ReportFilter.None));
+        DropReport report = DropAnalyzer.Analyze(DropCategories.Table, new AnalysisOptions([AnalyzeTestFiles.Fixture("seed.csv")], ReportFilter.None));
         var colored = new StringWriter();
         var plain = new StringWriter();
         TextReportRenderer.Render(report, colored, color: true);

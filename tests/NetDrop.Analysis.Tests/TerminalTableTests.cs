@@ -1,6 +1,6 @@
 using NetDrop.Analysis;
 
-namespace NetDrop.Tests.Analysis;
+namespace NetDrop.Analysis.Tests;
 
 public class TerminalTableTests
 {

@@ -2,11 +2,16 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using NetDrop.Analysis;
+using NetDrop.Analysis.Tests;
 using NetDrop.Commands;
-using static NetDrop.Tests.Analysis.CsvLines;
+using static NetDrop.Analysis.Tests.CsvLines;
 
-namespace NetDrop.Tests.Analysis;
+namespace NetDrop.Tests.Commands;
 
+/// <summary>
+/// The command around the analysis: options, exit codes, output files, colour, and the real executable (a file that is
+/// not a CSV, standard input). The analysis itself is tested in NetDrop.Analysis.Tests.
+/// </summary>
 public sealed class AnalyzeCommandTests : IDisposable
 {
     private readonly StringWriter _stdout = new();
@@ -173,6 +178,27 @@ public sealed class AnalyzeCommandTests : IDisposable
 
         Assert.Equal(2, process.ExitCode);
         Assert.Equal($"netdrop analyze: {path}: not a NetDrop/seed CSV: line 1 is neither the NetDrop/seed header nor a data row of at least 16 fields.", stderr.Trim());
+    }
+
+    [Fact]
+    public void Netdrop_StandardInput_ReadAsDash()
+    {
+        // zcat network_drops.log.3.gz | netdrop analyze -
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "netdrop.dll"), "analyze", "-", "--format", "json"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using Process process = Process.Start(start)!;
+        process.StandardInput.Write(File.ReadAllText(AnalyzeTestFiles.Fixture("seed.csv")));
+        process.StandardInput.Close();
+        string stdout = process.StandardOutput.ReadToEnd();
+        string stderr = process.StandardError.ReadToEnd();
+        Assert.True(process.WaitForExit(60_000));
+
+        Assert.True(process.ExitCode == 0, stderr);
+        Assert.Contains("\"intervals\": 240,", stdout, StringComparison.Ordinal);
     }
 
     public void Dispose()
