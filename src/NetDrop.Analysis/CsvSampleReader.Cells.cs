@@ -6,8 +6,8 @@ using NetDrop.Model;
 namespace NetDrop.Analysis;
 
 /// <summary>
-/// The cells of one row: the fast path for lines without quotes (integers parsed where they lie, text cells found
-/// with a vectorised search), the RFC 4180 path for lines with a quoted cell, and the words used when a cell is wrong.
+/// The cells of one row: found at the next comma (or, on the rare line with a quote, unescaped by RFC 4180 first), each
+/// stored by its column's role, and the words used when a cell is wrong.
 /// </summary>
 internal sealed partial class CsvSampleReader
 {
@@ -21,183 +21,120 @@ internal sealed partial class CsvSampleReader
         sample.NegativeCells = 0;
         sample.UnavailableMask = 0;
         sample.IntervalMilliseconds = 0;
+        sample.AnyCategory = false;
 
-        CsvColumnRole[] roles = map.Roles;
-        int[] categoryIds = map.CategoryIds;
-        long[] categories = sample.Categories;
-        int length = line.Length;
-        int negatives = 0;
-        bool nonZero = false;
-        int column = 0;
-        int i = 0;
-        while (true)
+        int fields;
+        if (line.IndexOf((byte)'"') < 0)
         {
-            if ((uint)column >= (uint)roles.Length)
+            // Almost every line: each cell is read where it lies, an integer cell in the same pass that finds its end.
+            fields = 0;
+            int start = 0;
+            while (true)
             {
-                reason = WrongFieldCount(CountFields(line), map);
-                return false;
-            }
-
-            CsvColumnRole role = roles[column];
-            if (role <= LastIntegerRole)
-            {
-                // PERF: most cells of a healthy host's log are a lone "0"; the write is still needed (the sample is reused).
-                if ((uint)(i + 1) < (uint)length && line[i] == (byte)'0' && line[i + 1] == (byte)',')
+                if (fields == map.ColumnCount)
                 {
-                    if (role == CsvColumnRole.Category)
-                    {
-                        categories[categoryIds[column]] = 0;
-                    }
-                    else if (role == CsvColumnRole.TotalDrops)
-                    {
-                        sample.TotalDrops = 0;
-                    }
-
-                    column++;
-                    i += 2;
-                    continue;
-                }
-
-                // The integer is parsed in the loop itself: no call, no slice per cell.
-                int cellStart = i;
-                bool negative = (uint)i < (uint)length && line[i] == (byte)'-';
-                if (negative)
-                {
-                    i++;
-                }
-
-                int digitsStart = i;
-                ulong accumulated = 0;
-                while ((uint)i < (uint)length)
-                {
-                    uint digit = (uint)(line[i] - '0');
-                    if (digit > 9)
-                    {
-                        break;
-                    }
-
-                    accumulated = (accumulated * 10) + digit;
-                    i++;
-                }
-
-                int digits = i - digitsStart;
-                if ((uint)i < (uint)length && line[i] == (byte)'"')
-                {
-                    return TryParseQuotedRow(line, out reason);
-                }
-
-                if (((uint)i < (uint)length && line[i] != (byte)',')
-                    || (negative && digits == 0)
-                    || (digits > 18 && !FitsInInt64(line.Slice(digitsStart, digits))))
-                {
-                    int comma = line[cellStart..].IndexOf((byte)',');
-                    reason = NotANumber(map, column, comma < 0 ? line[cellStart..] : line.Slice(cellStart, comma));
+                    reason = WrongFieldCount(CountFields(line), map);
                     return false;
                 }
 
-                long value = negative ? -(long)accumulated : (long)accumulated;
-                if (role == CsvColumnRole.Category)
+                ReadOnlySpan<byte> rest = line[start..];
+                CsvColumnRole role = map.Roles[fields];
+                int length;
+                if (role <= LastIntegerRole && rest.Length > 1 && rest[0] == (byte)'0' && rest[1] == (byte)',')
                 {
-                    categories[categoryIds[column]] = value;
-                    nonZero |= value != 0;
+                    // PERF: most cells of a healthy host's log are a lone 0 (the store is still needed: the sample is reused).
+                    StoreInteger(role, fields, 0, sample);
+                    length = 1;
                 }
-                else if (role == CsvColumnRole.TotalDrops)
+                else if (role <= LastIntegerRole)
                 {
-                    sample.TotalDrops = value;
-                }
+                    if (!TryParseIntegerPrefix(rest, out long value, out length) || (length < rest.Length && rest[length] != (byte)','))
+                    {
+                        int comma = rest.IndexOf((byte)',');
+                        reason = NotANumber(map, fields, comma < 0 ? rest : rest[..comma]);
+                        return false;
+                    }
 
-                if (negative && value != 0)
-                {
-                    negatives++;
-                }
-            }
-            else
-            {
-                if ((uint)i < (uint)length && line[i] == (byte)'"')
-                {
-                    // NOTE: only lines with a quoted cell (an interface name with a comma) take the RFC 4180 path.
-                    return TryParseQuotedRow(line, out reason);
-                }
-
-                int end;
-                if (role == CsvColumnRole.Timestamp && i + LocalTimestamp.Length <= length
-                    && (i + LocalTimestamp.Length == length || line[i + LocalTimestamp.Length] == (byte)','))
-                {
-                    end = i + LocalTimestamp.Length;
+                    StoreInteger(role, fields, value, sample);
                 }
                 else
                 {
-                    int comma = line[i..].IndexOf((byte)',');
-                    end = comma < 0 ? length : i + comma;
+                    length = rest.IndexOf((byte)',');
+                    length = length < 0 ? rest.Length : length;
+                    if (!TryStoreText(role, fields, rest[..length], sample, out reason))
+                    {
+                        return false;
+                    }
                 }
 
-                if (role != CsvColumnRole.Ignored && !TryStoreText(role, column, line[i..end], sample, out reason))
+                fields++;
+                if (length == rest.Length)
                 {
-                    return false;
+                    break;
                 }
 
-                i = end;
+                start += length + 1;
+            }
+        }
+        else
+        {
+            // NOTE: only a line with a quoted cell (RFC 4180: an interface name with a comma) is unescaped first.
+            if (!SplitQuoted(line, out reason))
+            {
+                return false;
             }
 
-            column++;
-            if (i >= length)
+            fields = _quotedCells.Count;
+            for (int column = 0; column < fields && column < map.ColumnCount; column++)
             {
-                break;
-            }
-
-            i++; // the comma
-        }
-
-        if (column != roles.Length)
-        {
-            reason = WrongFieldCount(column, map);
-            return false;
-        }
-
-        sample.NegativeCells = negatives;
-        sample.AnyCategory = nonZero;
-        reason = null;
-        return true;
-    }
-
-    private bool TryParseQuotedRow(ReadOnlySpan<byte> line, out string? reason)
-    {
-        CsvColumnMap map = Map!;
-        Current.NegativeCells = 0;
-        Current.AnyCategory = true;   // the rare quoted line takes the thorough path in the analyzer
-        if (!SplitQuoted(line, out reason))
-        {
-            return false;
-        }
-
-        if (_quotedCells.Count != map.ColumnCount)
-        {
-            reason = WrongFieldCount(_quotedCells.Count, map);
-            return false;
-        }
-
-        for (int column = 0; column < _quotedCells.Count; column++)
-        {
-            ReadOnlySpan<byte> cell = _quotedScratch.AsSpan()[_quotedCells[column]];
-            CsvColumnRole role = map.Roles[column];
-            if (role <= LastIntegerRole)
-            {
-                if (ParseInteger(cell, out long value) != cell.Length)
+                ReadOnlySpan<byte> cell = _quotedScratch.AsSpan()[_quotedCells[column]];
+                CsvColumnRole role = map.Roles[column];
+                if (role > LastIntegerRole)
+                {
+                    if (!TryStoreText(role, column, cell, sample, out reason))
+                    {
+                        return false;
+                    }
+                }
+                else if (TryParseIntegerPrefix(cell, out long value, out int length) && length == cell.Length)
+                {
+                    StoreInteger(role, column, value, sample);
+                }
+                else
                 {
                     reason = NotANumber(map, column, cell);
                     return false;
                 }
+            }
+        }
 
-                Store(role, column, value, Current);
-            }
-            else if (!TryStoreText(role, column, cell, Current, out reason))
-            {
-                return false;
-            }
+        if (fields != map.ColumnCount)
+        {
+            reason = WrongFieldCount(fields, map);
+            return false;
         }
 
         reason = null;
         return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void StoreInteger(CsvColumnRole role, int column, long value, DropSample sample)
+    {
+        if (role == CsvColumnRole.Category)
+        {
+            sample.Categories[Map!.CategoryIds[column]] = value;
+            sample.AnyCategory |= value != 0;
+        }
+        else if (role == CsvColumnRole.TotalDrops)
+        {
+            sample.TotalDrops = value;
+        }
+
+        if (value < 0)
+        {
+            sample.NegativeCells++;
+        }
     }
 
     /// <summary>RFC 4180 split into <see cref="_quotedScratch"/>: <c>"eth0,x"</c> is one cell, <c>""</c> inside quotes is a quote.</summary>
@@ -269,24 +206,6 @@ internal sealed partial class CsvSampleReader
             }
 
             i++; // the comma
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Store(CsvColumnRole role, int column, long value, DropSample sample)
-    {
-        if (value < 0)
-        {
-            sample.NegativeCells++;
-        }
-
-        if (role == CsvColumnRole.Category)
-        {
-            sample.Categories[Map!.CategoryIds[column]] = value;
-        }
-        else if (role == CsvColumnRole.TotalDrops)
-        {
-            sample.TotalDrops = value;
         }
     }
 
@@ -411,62 +330,32 @@ internal sealed partial class CsvSampleReader
     }
 
     /// <summary>
-    /// Parses an optionally negative decimal integer at the start of <paramref name="text"/>. Returns the bytes consumed
-    /// (0 for an empty cell, read as 0 as awk does), or -1 on overflow or a lone minus sign.
+    /// An optionally negative decimal integer at the start of <paramref name="text"/>, up to the first byte that is not
+    /// a digit (<paramref name="length"/>: the bytes it took). No digits at all is 0, as awk reads an empty cell; false
+    /// for a lone minus sign or a number beyond a long.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static int ParseInteger(ReadOnlySpan<byte> text, out long value)
+    private static bool TryParseIntegerPrefix(ReadOnlySpan<byte> text, out long value, out int length)
     {
-        value = 0;
-        int i = 0;
-        bool negative = false;
-        if (!text.IsEmpty && text[0] == (byte)'-')
-        {
-            negative = true;
-            i = 1;
-        }
-
-        int digitsStart = i;
+        bool negative = !text.IsEmpty && text[0] == (byte)'-';
+        int i = negative ? 1 : 0;
         ulong accumulated = 0;
-        while (i < text.Length)
+        while ((uint)i < (uint)text.Length && (uint)(text[i] - '0') <= 9)
         {
-            uint digit = (uint)(text[i] - '0');
-            if (digit > 9)
-            {
-                break;
-            }
-
-            accumulated = (accumulated * 10) + digit;
+            accumulated = (accumulated * 10) + (uint)(text[i] - '0');
             i++;
         }
 
-        int digits = i - digitsStart;
-        if (digits == 0)
-        {
-            return negative ? -1 : i;
-        }
-
-        // PERF: no overflow check per digit; 18 digits always fit, longer runs are re-checked once.
-        if (digits > 18 && !FitsInInt64(text.Slice(digitsStart, digits)))
-        {
-            return -1;
-        }
-
+        length = i;
+        int digits = negative ? i - 1 : i;
         value = negative ? -(long)accumulated : (long)accumulated;
-        return i;
-    }
-
-    private static bool FitsInInt64(ReadOnlySpan<byte> digits)
-    {
-        ReadOnlySpan<byte> max = "9223372036854775807"u8;
-        int first = digits.IndexOfAnyExcept((byte)'0');
-        if (first < 0)
+        if (digits > 18)
         {
-            return true;
+            // PERF: 18 digits always fit, so the loop checks no overflow; the rare longer run is parsed again by the BCL.
+            return long.TryParse(text[..i], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
         }
 
-        ReadOnlySpan<byte> significant = digits[first..];
-        return significant.Length < max.Length || (significant.Length == max.Length && significant.SequenceCompareTo(max) <= 0);
+        return !(negative && digits == 0);
     }
 
     /// <summary><c>5</c>, <c>5.0</c>, <c>4.998</c> → milliseconds; empty → 0 (unknown).</summary>
@@ -482,7 +371,7 @@ internal sealed partial class CsvSampleReader
         int dot = text.IndexOf((byte)'.');
         ReadOnlySpan<byte> whole = dot < 0 ? text : text[..dot];
         ReadOnlySpan<byte> fraction = dot < 0 ? default : text[(dot + 1)..];
-        if (whole.IsEmpty || ParseInteger(whole, out long seconds) != whole.Length || seconds < 0)
+        if (whole.IsEmpty || !TryParseIntegerPrefix(whole, out long seconds, out int used) || used != whole.Length || seconds < 0)
         {
             return false;
         }
