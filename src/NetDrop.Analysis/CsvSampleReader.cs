@@ -88,7 +88,6 @@ internal sealed partial class CsvSampleReader : IDisposable
     /// <summary>What a person should know about this file that is not an error (header-less, repeated headers, ...).</summary>
     public IReadOnlyList<string> Notes => _notes;
 
-
     /// <summary>
     /// Opens a file (or <c>-</c> for standard input), detects gzip by its magic bytes, and reads the first line to learn
     /// the columns by name from <paramref name="schema"/> (a column whose name is no row of its table is read past).
