@@ -21,6 +21,8 @@ WORKDIR /src
 COPY --link global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY --link eng/BannedSymbols.txt eng/
 COPY --link src/NetDrop.Kernel/NetDrop.Kernel.csproj src/NetDrop.Kernel/
+COPY --link src/NetDrop.Model/NetDrop.Model.csproj src/NetDrop.Model/
+COPY --link src/NetDrop.Analysis/NetDrop.Analysis.csproj src/NetDrop.Analysis/
 COPY --link src/NetDrop/NetDrop.csproj src/NetDrop/
 RUN arch="${TARGETARCH:-$(dpkg --print-architecture)}" \
     && case "$arch" in \

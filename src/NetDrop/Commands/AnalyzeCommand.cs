@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using NetDrop.Analysis;
+using NetDrop.Model;
 
 namespace NetDrop.Commands;
 
@@ -95,7 +96,8 @@ internal static class AnalyzeCommand
         DropReport report;
         try
         {
-            report = DropAnalyzer.Analyze(options, cancellationToken);
+            // The one place analysis learns the category table: the product's own, as the monitor writes it.
+            report = DropAnalyzer.Analyze(DropCategories.Table, options, cancellationToken);
         }
         catch (AnalyzeInputException ex)
         {
@@ -119,7 +121,7 @@ internal static class AnalyzeCommand
             {
                 bool color = stdoutIsTerminal && !request.NoColor && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
                 int width = stdoutIsTerminal ? TerminalWidth() : TextReportRenderer.DefaultWidth;
-                Render(report, format, stdout, color, width);
+                ReportRenderer.Render(report, format, stdout, color, width);
                 stdout.Flush();
             }
         }
@@ -132,25 +134,6 @@ internal static class AnalyzeCommand
         return 0;
     }
 
-    internal static void Render(DropReport report, ReportFormat format, TextWriter writer, bool color = false, int width = TextReportRenderer.DefaultWidth)
-    {
-        switch (format)
-        {
-            case ReportFormat.Json:
-                JsonReportRenderer.Render(report, writer);
-                break;
-            case ReportFormat.Markdown:
-                MarkdownReportRenderer.Render(report, writer);
-                break;
-            case ReportFormat.Html:
-                HtmlReportRenderer.Render(report, writer);
-                break;
-            default:
-                TextReportRenderer.Render(report, writer, color, width);
-                break;
-        }
-    }
-
     private static void WriteToFile(DropReport report, ReportFormat format, string path)
     {
         // Write beside the target and rename, so a report being opened in a browser is never half written.
@@ -160,7 +143,7 @@ internal static class AnalyzeCommand
         {
             using (var writer = new StreamWriter(temporary, append: false, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false)))
             {
-                Render(report, format, writer);
+                ReportRenderer.Render(report, format, writer);
             }
 
             File.Move(temporary, full, overwrite: true);

@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using NetDrop.Analysis;
 using NetDrop.Model;
 using NetDrop.Monitoring;
 using NetDrop.Sampling;
@@ -14,7 +16,8 @@ namespace NetDrop.Tests.Model;
 /// <summary>
 /// "Adding a category is adding a row": a row appended to the product's table over a counter no category reads
 /// (TcpExt TCPTimeouts of the sentinel fixture, which the test raises by 777 between two samples) appears in the CSV
-/// header and row, the console breakdown and the metrics, with no other edit anywhere.
+/// header and row, the console breakdown and the metrics, and <c>analyze</c> over that CSV with the same table
+/// reports its total, with no other edit anywhere.
 /// </summary>
 public sealed class CategoryRowTests : IDisposable
 {
@@ -28,7 +31,7 @@ public sealed class CategoryRowTests : IDisposable
         new("retransmission timeouts: check the path; {net.ipv4.tcp_retries2}"));
 
     [Fact]
-    public void Monitor_TableWithOneMoreRow_TheRowReachesCsvConsoleAndMetrics()
+    public void Monitor_TableWithOneMoreRow_TheRowReachesCsvConsoleMetricsAndAnalyze()
     {
         DirectoryTree.Copy(Path.Join(AppContext.BaseDirectory, "Fixtures", "sentinel", "t0"), _root);
         string netstat = Path.Join(_root, "proc", "net", "netstat");
@@ -70,6 +73,16 @@ public sealed class CategoryRowTests : IDisposable
             .Where(point => Tag(point, NetDropSemanticConventions.AttributeCategory) == "tcp_timeouts")
             .Sum(point => point.GetSumLong());
         Assert.Equal(777, metric);
+
+        // analyze reads the same CSV by the same table: the column is a category of the report, not a column read past.
+        DropReport report = DropAnalyzer.Analyze(table, new AnalysisOptions([csvPath], ReportFilter.None));
+        var json = new StringWriter(CultureInfo.InvariantCulture);
+        ReportRenderer.Render(report, ReportFormat.Json, json);
+        using JsonDocument document = JsonDocument.Parse(json.ToString());
+        Assert.Equal(777, document.RootElement.GetProperty("totals").GetProperty("tcp_timeouts").GetInt64());
+        var text = new StringWriter(CultureInfo.InvariantCulture);
+        ReportRenderer.Render(report, ReportFormat.Text, text);
+        Assert.Matches(@"tcp_timeouts\s.*\b777\b", text.ToString());
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
