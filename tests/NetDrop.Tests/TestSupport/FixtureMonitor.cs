@@ -76,10 +76,13 @@ internal sealed class FixtureMonitor : IDisposable
 
     public string CsvPath => Path.Join(Root.Directory, "drops.log");
 
-    /// <summary>Moves the fixture's counters to sample <paramref name="k"/>, lets one interval pass and reports it.</summary>
-    public IntervalReport Interval(int iteration, int k)
+    /// <summary>
+    /// Moves the fixture's counters to sample <paramref name="k"/> (<paramref name="mutate"/> may replace a file's
+    /// bytes, see <see cref="MutationFixtureRoot.Write"/>), lets one interval pass and reports it.
+    /// </summary>
+    public IntervalReport Interval(int iteration, int k, Func<string, MutationFixtureRoot.Rendered, byte[]?>? mutate = null)
     {
-        Root.Write(k);
+        Root.Write(k, mutate);
         Time.Advance(Options.Interval);
         return Session.ReportInterval(iteration);
     }
