@@ -44,4 +44,26 @@ internal static partial class ProcessRunner
         process.WaitForExit();
         return new Result(process.ExitCode, output.Result, error.Result);
     }
+
+    /// <summary>
+    /// Ends a process a test started and kept running (the monitor, the dashboard): kills its whole tree if it is still
+    /// there, waits for it (bounded), and disposes it.
+    /// </summary>
+    public static void Stop(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(TimeSpan.FromSeconds(10));
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started, or exited between the check and the kill: nothing left to stop.
+        }
+
+        process.Dispose();
+    }
 }

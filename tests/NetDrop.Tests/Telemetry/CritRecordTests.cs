@@ -19,12 +19,13 @@ public sealed class CritRecordTests
 
     private const long OneStep = 89;
 
+    private readonly List<LogRecord> _records = [];
+
     [Fact]
     public void Intervals_WarnCritCritWarnOkCritOk_TwoEpisodesOfCritRecordsEachEndedByOneRecovered()
     {
-        List<LogRecord> records = [];
-        using ILoggerFactory factory = LoggerFactory.Create(logging => logging.AddOpenTelemetry(options => options.AddInMemoryExporter(records)));
         using var monitor = new FixtureMonitor(options => options.Threshold = Threshold);
+        using ILoggerFactory factory = LoggerFactory.Create(logging => logging.AddOpenTelemetry(options => options.AddInMemoryExporter(_records)));
         monitor.Session.AddSink(new CritEventLogger(
             factory.CreateLogger("NetDrop"), new TuningAdvice(monitor.Root.ProcRoot, monitor.Root.SysRoot), Threshold, monitor.Time));
 
@@ -35,34 +36,33 @@ public sealed class CritRecordTests
             monitor.Interval(i + 1, k[i]);
         }
 
-        Assert.Equal(["netdrop.crit", "netdrop.crit", "netdrop.recovered", "netdrop.crit", "netdrop.recovered"], records.Select(record => record.EventId.Name));
-        Assert.Equal([1001, 1001, 1002, 1001, 1002], records.Select(record => record.EventId.Id));
-        Assert.Equal([LogLevel.Error, LogLevel.Error, LogLevel.Information, LogLevel.Error, LogLevel.Information], records.Select(record => record.LogLevel));
+        Assert.Equal(["netdrop.crit", "netdrop.crit", "netdrop.recovered", "netdrop.crit", "netdrop.recovered"], _records.Select(record => record.EventId.Name));
+        Assert.Equal([1001, 1001, 1002, 1001, 1002], _records.Select(record => record.EventId.Id));
+        Assert.Equal([LogLevel.Error, LogLevel.Error, LogLevel.Information, LogLevel.Error, LogLevel.Information], _records.Select(record => record.LogLevel));
 
-        string[] episodes = [.. records.Select(record => Attribute(record, "netdrop.episode.id") as string ?? "")];
+        string[] episodes = [.. _records.Select(record => Attribute(record, "netdrop.episode.id") as string ?? "")];
         Assert.All(episodes, id => Assert.NotEqual("", id));
         Assert.Equal([episodes[0], episodes[0], episodes[0]], episodes[..3]);
         Assert.Equal(episodes[3], episodes[4]);
         Assert.NotEqual(episodes[0], episodes[3]);
 
-        Assert.Equal([1, 2, 2, 1, 1], records.Select(record => Convert.ToInt32(Attribute(record, "netdrop.episode.intervals"), System.Globalization.CultureInfo.InvariantCulture)));
-        Assert.Equal([2 * OneStep, 2 * OneStep, OneStep, 2 * OneStep, 0], records.Select(record => (long)Attribute(record, "netdrop.total_drops")!));
-        Assert.Equal([2 * OneStep, 2 * OneStep], records.Where(IsRecovered).Select(record => (long)Attribute(record, "netdrop.episode.peak_drops")!));
-        Assert.All(records, record => Assert.Equal("eth0+lo", Attribute(record, "network.interface.name")));
+        Assert.Equal([1, 2, 2, 1, 1], _records.Select(record => Convert.ToInt32(Attribute(record, "netdrop.episode.intervals"), System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal([2 * OneStep, 2 * OneStep, OneStep, 2 * OneStep, 0], _records.Select(record => (long)Attribute(record, "netdrop.total_drops")!));
+        Assert.Equal([2 * OneStep, 2 * OneStep], _records.Where(IsRecovered).Select(record => (long)Attribute(record, "netdrop.episode.peak_drops")!));
+        Assert.All(_records, record => Assert.Equal("eth0+lo", Attribute(record, "network.interface.name")));
     }
 
     [Fact]
     public void CritRecord_NamesTheDominantCategoryEveryNonZeroCountTheThresholdAndAdvice()
     {
-        List<LogRecord> records = [];
-        using ILoggerFactory factory = LoggerFactory.Create(logging => logging.AddOpenTelemetry(options => options.AddInMemoryExporter(records)));
         using var monitor = new FixtureMonitor(options => options.Threshold = Threshold);
+        using ILoggerFactory factory = LoggerFactory.Create(logging => logging.AddOpenTelemetry(options => options.AddInMemoryExporter(_records)));
         monitor.Session.AddSink(new CritEventLogger(
             factory.CreateLogger("NetDrop"), new TuningAdvice(monitor.Root.ProcRoot, monitor.Root.SysRoot), Threshold, monitor.Time));
 
         monitor.Interval(1, k: 2);
 
-        LogRecord crit = Assert.Single(records);
+        LogRecord crit = Assert.Single(_records);
         // The largest drop category per step (MutationFixtureRoot.ExpectedPerStep): listen_other, 17.
         ulong listenOther = 2 * MutationFixtureRoot.ExpectedPerStep["listen_other"];
         Assert.True(MutationFixtureRoot.ExpectedPerStep.Where(pair => pair.Key != "listen_other").All(pair => pair.Value < MutationFixtureRoot.ExpectedPerStep["listen_other"]));

@@ -7,5 +7,14 @@ internal static partial class ProcessRunner
     public static Result NetDrop(params string[] arguments) =>
         Run("dotnet", [NetDropDll, .. arguments]);
 
-    public static string NetDropDll => Path.Join(AppContext.BaseDirectory, "netdrop.dll");
+    public static string NetDropDll
+    {
+        get
+        {
+            string netdropDll = Path.Join(AppContext.BaseDirectory, "netdrop.dll");
+            return File.Exists(netdropDll)
+                ? netdropDll
+                : throw new FileNotFoundException($"netdrop.dll is not beside the tests at {netdropDll}; is the ProjectReference intact?");
+        }
+    }
 }
