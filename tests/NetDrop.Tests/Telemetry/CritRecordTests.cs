@@ -12,7 +12,7 @@ namespace NetDrop.Tests.Telemetry;
 /// Information) when an interval is below CRIT again, nothing for WARN or OK outside an episode. A real session over
 /// the mutation fixture root feeds the logger; the records are read from an in-memory OpenTelemetry exporter.
 /// </summary>
-public sealed class CritRecordTests
+public sealed class CritRecordTests : IDisposable
 {
     /// <summary>Drops per fixture step (see <see cref="ConsoleBreakdownTests"/>): 89 is WARN, two steps (178) CRIT.</summary>
     private const long Threshold = 150;
@@ -20,14 +20,17 @@ public sealed class CritRecordTests
     private const long OneStep = 89;
 
     private readonly List<LogRecord> _records = [];
+    private readonly ILoggerFactory _factory;
+
+    public CritRecordTests()
+    {
+        _factory = LoggerFactory.Create(logging => logging.AddOpenTelemetry(options => options.AddInMemoryExporter(_records)));
+    }
 
     [Fact]
     public void Intervals_WarnCritCritWarnOkCritOk_TwoEpisodesOfCritRecordsEachEndedByOneRecovered()
     {
-        using var monitor = new FixtureMonitor(options => options.Threshold = Threshold);
-        using ILoggerFactory factory = LoggerFactory.Create(logging => logging.AddOpenTelemetry(options => options.AddInMemoryExporter(_records)));
-        monitor.Session.AddSink(new CritEventLogger(
-            factory.CreateLogger("NetDrop"), new TuningAdvice(monitor.Root.ProcRoot, monitor.Root.SysRoot), Threshold, monitor.Time));
+        using FixtureMonitor monitor = MonitorWithCritLogger();
 
         // k moves the fixture: Δk steps of drops in the interval.
         int[] k = [1, 3, 5, 6, 6, 8, 8]; // WARN, CRIT, CRIT, WARN, OK, CRIT, OK
@@ -55,10 +58,7 @@ public sealed class CritRecordTests
     [Fact]
     public void CritRecord_NamesTheDominantCategoryEveryNonZeroCountTheThresholdAndAdvice()
     {
-        using var monitor = new FixtureMonitor(options => options.Threshold = Threshold);
-        using ILoggerFactory factory = LoggerFactory.Create(logging => logging.AddOpenTelemetry(options => options.AddInMemoryExporter(_records)));
-        monitor.Session.AddSink(new CritEventLogger(
-            factory.CreateLogger("NetDrop"), new TuningAdvice(monitor.Root.ProcRoot, monitor.Root.SysRoot), Threshold, monitor.Time));
+        using FixtureMonitor monitor = MonitorWithCritLogger();
 
         monitor.Interval(1, k: 2);
 
@@ -74,6 +74,17 @@ public sealed class CritRecordTests
         Assert.Null(Attribute(crit, "netdrop.drops.qdisc")); // zero: not named
         Assert.False(string.IsNullOrEmpty(Attribute(crit, "netdrop.advice") as string));
         Assert.StartsWith($"CRIT: {2 * OneStep} packets dropped on eth0+lo in 5 s, mostly listen_other ({listenOther}): ", crit.FormattedMessage ?? crit.Body, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _factory.Dispose();
+
+    /// <summary>A session over the fixture with the CRIT logger as one more sink, as NetDropHost adds it.</summary>
+    private FixtureMonitor MonitorWithCritLogger()
+    {
+        var monitor = new FixtureMonitor(options => options.Threshold = Threshold);
+        monitor.Session.AddSink(new CritEventLogger(
+            _factory.CreateLogger("NetDrop"), new TuningAdvice(monitor.Root.ProcRoot, monitor.Root.SysRoot), Threshold, monitor.Time));
+        return monitor;
     }
 
     private static bool IsRecovered(LogRecord record) => record.EventId.Id == 1002;

@@ -13,6 +13,7 @@ namespace NetDrop.Tests.Telemetry;
 /// number known, its value — as exported through an in-memory OpenTelemetry exporter after a real session's interval.
 /// Dashboards, the alert rules and the Prometheus names are built on these, so a rename is a breaking change.
 /// </summary>
+[Collection(NetDropMeterCollectionDefinition.Name)]
 public sealed class InstrumentCatalogTests : IDisposable
 {
     /// <summary>README "OpenTelemetry": instrument → unit (an empty unit is exported as null or "").</summary>
