@@ -5,7 +5,7 @@ namespace NetDrop.Analysis.Tests;
 /// <summary>Where the analyze fixtures and bench scripts live, and scratch files for one test.</summary>
 internal static class AnalyzeTestFiles
 {
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+    public static string RepositoryRoot => global::NetDrop.Tests.Shared.RepositoryRoot.Path;
 
     public static string FixtureDirectory => Path.Combine(RepositoryRoot, "tests", "NetDrop.Analysis.Tests", "Fixtures", "analyze");
 
@@ -47,18 +47,5 @@ internal static class AnalyzeTestFiles
         string path = Path.Combine(NewTempDirectory(), name);
         File.WriteAllBytes(path, Encoding.UTF8.GetBytes(content));
         return path;
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "NetDropOtel.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"NetDropOtel.sln not found above {AppContext.BaseDirectory}");
     }
 }

@@ -27,9 +27,10 @@ internal static class NetDropHost
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
 
         // Order matters: netdrop's own otlp.* keys first, then the process environment, so a standard OTEL_*
-        // variable overrides the file (environment beats file, as for every NetDrop key).
+        // variable overrides the file (environment beats file, as for every NetDrop key). The environment is the one
+        // passed in (the process's, from MonitorCommand), the same the export switch below reads, so a test can give it.
         builder.Configuration.AddInMemoryCollection(OtlpEnvironment(session.Options.Otlp));
-        builder.Configuration.AddEnvironmentVariables();
+        builder.Configuration.AddInMemoryCollection(ConfigurationEntries(environment));
 
         builder.Services.AddSingleton(session);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -183,6 +184,18 @@ internal static class NetDropHost
         int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int milliseconds) && milliseconds > 0
             ? milliseconds
             : fallback;
+
+    // As AddEnvironmentVariables() maps them: "__" separates configuration sections.
+    private static IEnumerable<KeyValuePair<string, string?>> ConfigurationEntries(System.Collections.IDictionary environment)
+    {
+        foreach (System.Collections.DictionaryEntry entry in environment)
+        {
+            if (entry.Key is string key)
+            {
+                yield return new(key.Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal), entry.Value as string);
+            }
+        }
+    }
 
     // The OTLP exporter reads its settings from configuration under the standard environment-variable names.
     private static Dictionary<string, string?> OtlpEnvironment(OtlpSettings otlp)

@@ -32,6 +32,14 @@ internal sealed class SamplingService : BackgroundService
         _operational = operational;
     }
 
+    /// <summary>
+    /// How the loop sleeps between ticks: waits up to the given milliseconds, returning true if the host is stopping.
+    /// The stop token's wait handle in the agent; a test drives the schedule on a fake clock by advancing the clock here
+    /// instead (the only seam the scheduler has: the tick arithmetic reads the injected <see cref="TimeProvider"/>).
+    /// </summary>
+    internal Func<int, CancellationToken, bool> Sleep { get; init; } =
+        static (milliseconds, stoppingToken) => stoppingToken.WaitHandle.WaitOne(milliseconds);
+
     /// <summary>The process exit code once the loop has ended: 0, or 1 if sampling failed at run time.</summary>
     public int ExitCode { get; private set; }
 
@@ -103,7 +111,7 @@ internal sealed class SamplingService : BackgroundService
 
             // Waits are whole milliseconds: round up so the loop never spins on a sub-millisecond remainder.
             int milliseconds = (int)Math.Ceiling(_time.GetElapsedTime(now, next).TotalMilliseconds);
-            if (stoppingToken.WaitHandle.WaitOne(milliseconds))
+            if (Sleep(milliseconds, stoppingToken))
             {
                 return false;
             }

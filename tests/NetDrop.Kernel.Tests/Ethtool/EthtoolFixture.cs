@@ -6,7 +6,9 @@ internal static class EthtoolFixture
     public const string Kernel = "debian12-6.18-x86_64-virtio";
     public const string Interface = "eth0";
 
-    public static string FixturesRoot { get; } = FindFixturesRoot();
+    // The fixtures are read in the source tree, not the copy beside the test assembly, so that a capture run writes
+    // where git sees it.
+    public static string FixturesRoot { get; } = RepositoryRoot.Combine("tests", "NetDrop.Kernel.Tests", "Fixtures");
 
     public static string EthtoolDirectory => Path.Join(FixturesRoot, "kernels", Kernel, "ethtool");
 
@@ -15,19 +17,4 @@ internal static class EthtoolFixture
     public static byte[] Read(string kind) => File.ReadAllBytes(PathOf(kind));
 
     public static string Synthetic(string name) => Path.Join(FixturesRoot, "synthetic", name);
-
-    // The test binaries run from tests/NetDrop.Kernel.Tests/bin/<config>/<tfm>/; the fixtures stay in the source tree so
-    // that a capture run writes where git sees it.
-    private static string FindFixturesRoot()
-    {
-        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Join(directory.FullName, "NetDrop.Kernel.Tests.csproj")))
-            {
-                return Path.Join(directory.FullName, "Fixtures");
-            }
-        }
-
-        throw new DirectoryNotFoundException("NetDrop.Kernel.Tests.csproj not found above " + AppContext.BaseDirectory);
-    }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -111,10 +110,10 @@ public class EthtoolStatsReaderTests
     {
         // veth implements ethtool stats (drivers/net/veth.c veth_get_ethtool_stats: data[0] = peer->ifindex, then
         // per-queue rx_queue_N_* and tx_queue_N_*), so a veth is Ok, not NotSupported.
-        using var ns = new TestNetworkNamespace();
-        ns.IpIn("link add nd-a type veth peer name nd-b");
+        using var ns = NetworkNamespace.Create("ndeth");
+        ns.Shell("ip link add nd-a type veth peer name nd-b");
         int peerIfindex = Ifindex(ns, "nd-b");
-        using EthtoolStatsReader reader = ns.CreateInside(() => new EthtoolStatsReader());
+        using EthtoolStatsReader reader = ns.Run(() => new EthtoolStatsReader());
         var stats = new EthtoolStatistics();
 
         EthtoolReadStatus status = reader.TryRead(InterfaceName.FromString("nd-a"), stats);
@@ -131,10 +130,10 @@ public class EthtoolStatsReaderTests
     [Fact]
     public void TryRead_DifferentInterfaceIntoSameStatistics_ReloadsNames()
     {
-        using var ns = new TestNetworkNamespace();
-        ns.IpIn("link add nd-a type veth peer name nd-b");
-        ns.IpIn("link add nd-c numtxqueues 4 numrxqueues 4 type veth peer name nd-d numtxqueues 4 numrxqueues 4");
-        using EthtoolStatsReader reader = ns.CreateInside(() => new EthtoolStatsReader());
+        using var ns = NetworkNamespace.Create("ndeth");
+        ns.Shell("ip link add nd-a type veth peer name nd-b");
+        ns.Shell("ip link add nd-c numtxqueues 4 numrxqueues 4 type veth peer name nd-d numtxqueues 4 numrxqueues 4");
+        using EthtoolStatsReader reader = ns.Run(() => new EthtoolStatsReader());
         var stats = new EthtoolStatistics();
         Assert.Equal(EthtoolReadStatus.Ok, reader.TryRead(InterfaceName.FromString("nd-a"), stats));
         int singleQueueCount = stats.Count;
@@ -153,10 +152,10 @@ public class EthtoolStatsReaderTests
     {
         // ethtool -L on a veth changes real_num_rx/tx_queues and so its stat count (veth_get_sset_count); the next
         // read must notice the new count through GSSET_INFO and reload the names.
-        using var ns = new TestNetworkNamespace();
-        ns.IpIn("link add nd-a numtxqueues 4 numrxqueues 4 type veth peer name nd-b numtxqueues 4 numrxqueues 4");
-        using EthtoolStatsReader reader = ns.CreateInside(() => new EthtoolStatsReader());
-        using SafeFdHandle control = ns.CreateInside(() => global::Interop.Libc.socket(global::Interop.Libc.AF_INET, global::Interop.Libc.SOCK_DGRAM, 0));
+        using var ns = NetworkNamespace.Create("ndeth");
+        ns.Shell("ip link add nd-a numtxqueues 4 numrxqueues 4 type veth peer name nd-b numtxqueues 4 numrxqueues 4");
+        using EthtoolStatsReader reader = ns.Run(() => new EthtoolStatsReader());
+        using SafeFdHandle control = ns.Run(() => global::Interop.Libc.socket(global::Interop.Libc.AF_INET, global::Interop.Libc.SOCK_DGRAM, 0));
         var name = InterfaceName.FromString("nd-a");
         var stats = new EthtoolStatistics();
         Assert.Equal(EthtoolReadStatus.Ok, reader.TryRead(name, stats));
@@ -177,8 +176,8 @@ public class EthtoolStatsReaderTests
     public void TryRead_LoopbackInNamespace_ReturnsNotSupported()
     {
         // lo has ethtool_ops but no get_sset_count: GSSET_INFO succeeds with ETH_SS_STATS cleared from the mask.
-        using var ns = new TestNetworkNamespace();
-        using EthtoolStatsReader reader = ns.CreateInside(() => new EthtoolStatsReader());
+        using var ns = NetworkNamespace.Create("ndeth");
+        using EthtoolStatsReader reader = ns.Run(() => new EthtoolStatsReader());
         var stats = new EthtoolStatistics();
 
         EthtoolReadStatus status = reader.TryRead(InterfaceName.FromString("lo"), stats);
@@ -192,9 +191,9 @@ public class EthtoolStatsReaderTests
     [Fact]
     public void TryRead_MissingInterfaceInNamespace_ReturnsNoDevice()
     {
-        using var ns = new TestNetworkNamespace();
-        ns.IpIn("link add nd-a type veth peer name nd-b");
-        using EthtoolStatsReader reader = ns.CreateInside(() => new EthtoolStatsReader());
+        using var ns = NetworkNamespace.Create("ndeth");
+        ns.Shell("ip link add nd-a type veth peer name nd-b");
+        using EthtoolStatsReader reader = ns.Run(() => new EthtoolStatsReader());
         var stats = new EthtoolStatistics();
         Assert.Equal(EthtoolReadStatus.Ok, reader.TryRead(InterfaceName.FromString("nd-a"), stats));
 
@@ -202,7 +201,7 @@ public class EthtoolStatsReaderTests
         Assert.Equal(EthtoolReadStatus.NoDevice, reader.TryRead(s_eth0, stats));
         Assert.Equal(19, reader.LastErrno);
 
-        ns.IpIn("link delete nd-a");
+        ns.Shell("ip link delete nd-a");
         Assert.Equal(EthtoolReadStatus.NoDevice, reader.TryRead(InterfaceName.FromString("nd-a"), stats));
         Assert.Equal(EthtoolReadStatus.NoDevice, reader.TryRead(InterfaceName.FromString("nd-b"), stats)); // the peer went with it
     }
@@ -241,19 +240,15 @@ public class EthtoolStatsReaderTests
         return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 
-    private static int Ifindex(TestNetworkNamespace ns, string device)
+    private static int Ifindex(NetworkNamespace ns, string device)
     {
-        string line = ns.IpIn($"-o link show dev {device}");
+        string line = ns.Shell($"ip -o link show dev {device}");
         return int.Parse(line.AsSpan(0, line.IndexOf(':', StringComparison.Ordinal)), NumberStyles.None, CultureInfo.InvariantCulture);
     }
 
     private static List<(string Name, ulong Value)> RunEthtoolS(string device)
     {
-        var start = new ProcessStartInfo(RequiredTool.Find("ethtool", "ethtool"), $"-S {device}") { RedirectStandardOutput = true };
-        using Process process = Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd();
-        Assert.True(process.WaitForExit(10_000));
-        Assert.Equal(0, process.ExitCode);
+        string output = ToolRunner.Run(RequiredTool.Find("ethtool", "ethtool"), "-S", device);
 
         // "NIC statistics:" then "     name: value"; names are printed verbatim, so split at the last ": ".
         var result = new List<(string, ulong)>();

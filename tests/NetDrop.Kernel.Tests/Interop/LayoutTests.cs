@@ -153,10 +153,10 @@ public sealed unsafe class LayoutTests
             string program = Path.Combine(directory, "layout");
             File.WriteAllText(source, CProgram());
             RequiredTool.UapiHeader("rtnetlink.h");
-            HostTool.Run(RequiredTool.Find("cc", "gcc"), "-std=gnu11", "-o", program, source);
+            ToolRunner.Run(RequiredTool.Find("cc", "gcc"), "-std=gnu11", "-o", program, source);
 
             var native = new Dictionary<string, long>(StringComparer.Ordinal);
-            foreach (string line in HostTool.Run(program).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            foreach (string line in ToolRunner.Run(program).Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
                 int space = line.LastIndexOf(' ');
                 native.Add(line[..space], long.Parse(line[(space + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture));

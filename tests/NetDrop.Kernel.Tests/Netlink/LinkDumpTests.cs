@@ -180,18 +180,18 @@ public sealed class LinkDumpTests
         using var b = NetworkNamespace.Create("ndnlb");
         foreach (NetworkNamespace ns in (NetworkNamespace[])[a, b])
         {
-            ns.Exec("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 && sysctl -qw net.ipv6.conf.default.disable_ipv6=1");
-            ns.Exec("ip link set lo up");
+            ns.Shell("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 && sysctl -qw net.ipv6.conf.default.disable_ipv6=1");
+            ns.Shell("ip link set lo up");
         }
 
-        a.Exec($"ip link add va type veth peer name vb netns {b.Name}");
-        a.Exec("ip addr add 10.204.0.1/30 dev va && ip link set va up");
-        b.Exec("ip addr add 10.204.0.2/30 dev vb && ip link set vb up");
+        a.Shell($"ip link add va type veth peer name vb netns {b.Name}");
+        a.Shell("ip addr add 10.204.0.1/30 dev va && ip link set va up");
+        b.Shell("ip addr add 10.204.0.2/30 dev vb && ip link set vb up");
 
         // A permanent neighbour entry: without it the first datagrams wait for ARP and the kernel drops what
         // overflows the unresolved queue (unres_qlen), so fewer than 500 would leave va on a busy machine.
-        string peerMac = b.Exec("cat /sys/class/net/vb/address").Trim();
-        a.Exec($"ip neigh replace 10.204.0.2 lladdr {peerMac} dev va nud permanent");
+        string peerMac = b.Shell("cat /sys/class/net/vb/address").Trim();
+        a.Shell($"ip neigh replace 10.204.0.2 lladdr {peerMac} dev va nud permanent");
         a.Run(() => UdpFlood.Send(IPAddress.Parse("10.204.0.2"), 500, 700, TimeSpan.FromSeconds(10)));
         a.Run(() => UdpFlood.Send(IPAddress.Parse("127.0.0.1"), 50, 100, TimeSpan.FromSeconds(10)));
 
@@ -201,7 +201,7 @@ public sealed class LinkDumpTests
         for (int attempt = 0; attempt < 5; attempt++)
         {
             List<LinkRecord> first = a.Run(ReadLinks);
-            sysfs = SysfsStatistics.Parse(a.Exec(SysfsStatistics.Script));
+            sysfs = SysfsStatistics.Parse(a.Shell(SysfsStatistics.Script));
             links = a.Run(ReadLinks);
             if (first.Select(l => l.Counters).SequenceEqual(links.Select(l => l.Counters)))
             {

@@ -23,7 +23,7 @@ public sealed class NetlinkFixtureCapture
         string before = SysfsStatistics.ReadHost();
         (byte[] links, byte[] qdiscs) = DumpBoth();
         string after = SysfsStatistics.ReadHost();
-        string tc = HostTool.Run("sh", "-c", TcQdiscs.Command);
+        string tc = ToolRunner.Run("sh", "-c", TcQdiscs.Command);
 
         string setup =
             "Nothing was set up: this is the VM's root network namespace as booted (eth0 virtio_net with the default\n" +
@@ -40,10 +40,10 @@ public sealed class NetlinkFixtureCapture
         QdiscLab.Build(ns);
         QdiscLab.SendTraffic(ns);
 
-        string before = ns.Exec(SysfsStatistics.Script);
+        string before = ns.Shell(SysfsStatistics.Script);
         (byte[] links, byte[] qdiscs) = ns.Run(DumpBoth);
-        string after = ns.Exec(SysfsStatistics.Script);
-        string tc = ns.Exec(TcQdiscs.Command);
+        string after = ns.Shell(SysfsStatistics.Script);
+        string tc = ns.Shell(TcQdiscs.Command);
 
         var setup = new StringBuilder();
         setup.Append(CultureInfo.InvariantCulture, $"""
@@ -88,10 +88,10 @@ public sealed class NetlinkFixtureCapture
         File.WriteAllText(Path.Combine(directory, "oracle", "sysfs-statistics.after.txt"), sysfsAfter);
         File.WriteAllText(Path.Combine(directory, "oracle", "tc-qdisc.json"), tc);
 
-        string kernel = HostTool.Run("uname", "-r").Trim();
-        string machine = HostTool.Run("uname", "-m").Trim();
-        string distribution = HostTool.Run("sh", "-c", ". /etc/os-release && echo \"$PRETTY_NAME\"").Trim();
-        string iproute = HostTool.Run("ip", "-V").Trim();
+        string kernel = ToolRunner.Run("uname", "-r").Trim();
+        string machine = ToolRunner.Run("uname", "-m").Trim();
+        string distribution = ToolRunner.Run("sh", "-c", ". /etc/os-release && echo \"$PRETTY_NAME\"").Trim();
+        string iproute = ToolRunner.Run("ip", "-V").Trim();
         string captured = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
         string markdown = $"""
             # {fixture}: netlink dumps

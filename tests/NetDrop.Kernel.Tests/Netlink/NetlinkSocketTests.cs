@@ -50,7 +50,7 @@ public sealed class NetlinkSocketTests
     public void Dump_ManyLinksInsideATestNamespace_SpansSeveralDatagramsIntoOneBuffer()
     {
         using var ns = NetworkNamespace.Create("ndnlm");
-        ns.Exec(BatchAddVethPairs(ns, 100));
+        ns.Shell(BatchAddVethPairs(ns, 100));
 
         (byte[] raw, List<LinkRecord> links) = ns.Run(() =>
         {
@@ -73,7 +73,7 @@ public sealed class NetlinkSocketTests
     public void Dump_LinksChangingDuringTheDump_RestartsAndReturnsAConsistentList()
     {
         using var ns = NetworkNamespace.Create("ndnlc");
-        ns.Exec(BatchAddVethPairs(ns, 100));
+        ns.Shell(BatchAddVethPairs(ns, 100));
         string churn = Path.Combine(Path.GetTempPath(), $"{ns.Name}-churn.batch");
         var lines = new StringBuilder();
         for (int i = 0; i < 100; i++)
@@ -92,7 +92,7 @@ public sealed class NetlinkSocketTests
                 {
                     while (!stop.IsCancellationRequested)
                     {
-                        HostTool.Run("ip", "-n", ns.Name, "-batch", churn);
+                        ToolRunner.Run("ip", "-n", ns.Name, "-batch", churn);
                     }
                 });
                 using var socket = new NetlinkSocket();

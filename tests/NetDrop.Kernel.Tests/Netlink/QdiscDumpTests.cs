@@ -195,14 +195,14 @@ public sealed class QdiscDumpTests
         using var b = NetworkNamespace.Create("ndnlb");
         foreach (NetworkNamespace ns in (NetworkNamespace[])[a, b])
         {
-            ns.Exec("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 && sysctl -qw net.ipv6.conf.default.disable_ipv6=1");
+            ns.Shell("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 && sysctl -qw net.ipv6.conf.default.disable_ipv6=1");
         }
 
-        a.Exec($"ip link add va type veth peer name vb netns {b.Name}");
-        a.Exec("tc qdisc add dev va root handle 1: tbf rate 1mbit burst 1600 limit 3000");
-        a.Exec("ip addr add 10.205.0.1/30 dev va && ip link set va up");
-        b.Exec("ip addr add 10.205.0.2/30 dev vb && ip link set vb up");
-        a.Exec("ping -c 1 -W 2 10.205.0.2 >/dev/null || true"); // resolve the neighbour before the flood
+        a.Shell($"ip link add va type veth peer name vb netns {b.Name}");
+        a.Shell("tc qdisc add dev va root handle 1: tbf rate 1mbit burst 1600 limit 3000");
+        a.Shell("ip addr add 10.205.0.1/30 dev va && ip link set va up");
+        b.Shell("ip addr add 10.205.0.2/30 dev vb && ip link set vb up");
+        a.Shell("ping -c 1 -W 2 10.205.0.2 >/dev/null || true"); // resolve the neighbour before the flood
 
         int sent = a.Run(() => UdpFlood.Send(IPAddress.Parse("10.205.0.2"), 2000, 1000, TimeSpan.FromSeconds(10)));
         QdiscLab.WaitUntilIdle(a);
@@ -214,9 +214,9 @@ public sealed class QdiscDumpTests
             new QdiscDump(socket).Read(result);
             return result;
         });
-        TcQdisc tc = Assert.Single(TcQdiscs.Parse(a.Exec("tc -s -j qdisc show")), q => q.Dev == "va");
+        TcQdisc tc = Assert.Single(TcQdiscs.Parse(a.Shell("tc -s -j qdisc show")), q => q.Dev == "va");
 
-        int va = int.Parse(a.Exec("cat /sys/class/net/va/ifindex"), System.Globalization.CultureInfo.InvariantCulture);
+        int va = int.Parse(a.Shell("cat /sys/class/net/va/ifindex"), System.Globalization.CultureInfo.InvariantCulture);
         QdiscRecord tbf = Assert.Single(qdiscs, q => q.IfIndex == va && q.IsRoot);
         Assert.Equal("tbf", tbf.Kind.ToString());
         Assert.Equal(0x0001_0000u, tbf.Handle);
@@ -231,8 +231,8 @@ public sealed class QdiscDumpTests
     public void Read_WithoutInvisible_OmitsTheKernelsDefaultChildQueues()
     {
         using var ns = NetworkNamespace.Create("ndnli");
-        ns.Exec("ip link add va type veth peer name vb");
-        ns.Exec("tc qdisc add dev va root handle 1: tbf rate 1mbit burst 1600 limit 3000");
+        ns.Shell("ip link add va type veth peer name vb");
+        ns.Shell("tc qdisc add dev va root handle 1: tbf rate 1mbit burst 1600 limit 3000");
 
         (List<QdiscRecord> all, List<QdiscRecord> visible) = ns.Run(() =>
         {
@@ -244,8 +244,8 @@ public sealed class QdiscDumpTests
             return (withInvisible, withoutInvisible);
         });
 
-        Assert.Equal(TcQdiscs.Parse(ns.Exec("tc -s -j qdisc show invisible")).Count, all.Count);
-        Assert.Equal(TcQdiscs.Parse(ns.Exec("tc -s -j qdisc show")).Count, visible.Count);
+        Assert.Equal(TcQdiscs.Parse(ns.Shell("tc -s -j qdisc show invisible")).Count, all.Count);
+        Assert.Equal(TcQdiscs.Parse(ns.Shell("tc -s -j qdisc show")).Count, visible.Count);
         Assert.Contains(all, q => q.Kind.Is("bfifo"u8) && q.Parent == 0x0001_0001u);
         Assert.DoesNotContain(visible, q => q.Kind.Is("bfifo"u8));
     }

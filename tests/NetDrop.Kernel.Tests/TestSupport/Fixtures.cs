@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace NetDrop.Kernel.Tests.TestSupport;
 
 /// <summary>Paths of the fixture roots copied next to the test assembly (and, for re-capture, in the source tree).</summary>
@@ -21,8 +19,8 @@ internal static class Fixtures
     public static string ReadText(string name, string relativePath) => File.ReadAllText(KernelFile(name, relativePath));
 
     /// <summary>The fixture folder in the source tree, where a capture writes (never read by the parse tests).</summary>
-    public static string SourceDirectory(string name, [CallerFilePath] string thisFile = "") =>
-        Path.Join(Path.GetDirectoryName(Path.GetDirectoryName(thisFile)), "Fixtures", "kernels", name);
+    public static string SourceDirectory(string name) =>
+        RepositoryRoot.Combine("tests", "NetDrop.Kernel.Tests", "Fixtures", "kernels", name);
 
     /// <summary>A temporary directory holding the given files (relative path → content), deleted on dispose.</summary>
     public static TemporaryRoot Temporary(params (string Path, string Content)[] files) => new(files);

@@ -58,7 +58,7 @@ internal static class QdiscLab
     {
         foreach (string command in SetupCommands)
         {
-            ns.Exec(command);
+            ns.Shell(command);
         }
     }
 

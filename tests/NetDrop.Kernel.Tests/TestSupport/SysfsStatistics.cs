@@ -25,7 +25,7 @@ internal static class SysfsStatistics
         "tx_heartbeat_errors", "tx_window_errors", "rx_compressed", "tx_compressed", "rx_nohandler",
     ];
 
-    public static string ReadHost() => HostTool.Run("sh", "-c", Script);
+    public static string ReadHost() => ToolRunner.Run("sh", "-c", Script);
 
     /// <summary>Parses the script's output: interface name → (key → value).</summary>
     public static Dictionary<string, Dictionary<string, ulong>> Parse(string text)

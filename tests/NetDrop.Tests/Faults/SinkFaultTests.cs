@@ -135,7 +135,7 @@ public sealed class SinkFaultTests : IDisposable
         // which is then stopped with SIGTERM: every interval it printed must be a row in one of the files.
         string csv = Path.Join(_directory, "network_drops.log");
         string config = Path.Join(_directory, "netdrop.logrotate");
-        string snippet = File.ReadAllText(Deploy.RepositoryRoot.Combine("deploy", "logrotate", "netdrop"));
+        string snippet = File.ReadAllText(RepositoryRoot.Combine("deploy", "logrotate", "netdrop"));
         File.WriteAllText(config, snippet.Replace("/var/log/netdrop/*.log", Path.Join(_directory, "*.log"), StringComparison.Ordinal));
         using MonitorProcess monitor = StartOnLoopback(csv, count: 100_000);
         for (int rotation = 1; rotation <= 5; rotation++)

@@ -232,20 +232,7 @@ public sealed class AspireDashboard : IDisposable
 
         _disposed = true;
         _http.Dispose();
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(TimeSpan.FromSeconds(10));
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // It exited between the check and the kill.
-        }
-
-        _process.Dispose();
+        ProcessRunner.Stop(_process);
         try
         {
             Directory.Delete(_home, recursive: true);

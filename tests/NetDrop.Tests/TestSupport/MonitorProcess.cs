@@ -38,7 +38,7 @@ internal sealed class MonitorProcess : IDisposable
     }
 
     public static MonitorProcess Start(NetworkNamespace networkNamespace, string interfaceName, double intervalSeconds, int count, string csvPath) =>
-        Launch("ip", ["netns", "exec", networkNamespace.Name, Dotnet, NetDropDll, "monitor",
+        Launch("ip", ["netns", "exec", networkNamespace.Name, Dotnet, ProcessRunner.NetDropDll, "monitor",
             "--interface", interfaceName,
             "--interval", intervalSeconds.ToString(CultureInfo.InvariantCulture),
             "--count", count.ToString(CultureInfo.InvariantCulture),
@@ -47,12 +47,12 @@ internal sealed class MonitorProcess : IDisposable
 
     /// <summary>Starts <c>netdrop</c> with these arguments inside <paramref name="networkNamespace"/> (which also gets its own /sys).</summary>
     public static MonitorProcess StartIn(NetworkNamespace networkNamespace, string csvPath, params string[] arguments) =>
-        Launch("ip", ["netns", "exec", networkNamespace.Name, Dotnet, NetDropDll, .. arguments], csvPath, environment: null);
+        Launch("ip", ["netns", "exec", networkNamespace.Name, Dotnet, ProcessRunner.NetDropDll, .. arguments], csvPath, environment: null);
 
     /// <summary>Starts <c>netdrop</c> with these arguments and extra environment variables inside <paramref name="networkNamespace"/>.</summary>
     public static MonitorProcess StartInWithEnvironment(
         NetworkNamespace networkNamespace, string csvPath, IDictionary<string, string> environment, params string[] arguments) =>
-        Launch("ip", ["netns", "exec", networkNamespace.Name, Dotnet, NetDropDll, .. arguments], csvPath, environment);
+        Launch("ip", ["netns", "exec", networkNamespace.Name, Dotnet, ProcessRunner.NetDropDll, .. arguments], csvPath, environment);
 
     /// <summary>Starts <c>netdrop</c> with these arguments in the test's own namespace (e.g. on loopback).</summary>
     /// <remarks>
@@ -61,14 +61,14 @@ internal sealed class MonitorProcess : IDisposable
     /// as ignored, the runtime keeps an inherited SIG_IGN, and the monitor would then rightly not stop on SIGINT.
     /// </remarks>
     public static MonitorProcess StartHere(string csvPath, IDictionary<string, string>? environment, params string[] arguments) =>
-        Launch("env", ["--default-signal=INT,QUIT,TERM,HUP", Dotnet, NetDropDll, .. arguments], csvPath, environment);
+        Launch("env", ["--default-signal=INT,QUIT,TERM,HUP", Dotnet, ProcessRunner.NetDropDll, .. arguments], csvPath, environment);
 
     /// <summary>
     /// Starts <c>netdrop</c> here with its stdout opened on <paramref name="stdoutPath"/> (a FIFO the test never reads,
     /// to block it) instead of a pipe the test drains; stderr is still collected.
     /// </summary>
     public static MonitorProcess StartHereWithStdout(string stdoutPath, string csvPath, params string[] arguments) =>
-        Launch("sh", ["-c", "out=$1; shift; exec \"$@\" >\"$out\"", "sh", stdoutPath, Dotnet, NetDropDll, .. arguments], csvPath, environment: null);
+        Launch("sh", ["-c", "out=$1; shift; exec \"$@\" >\"$out\"", "sh", stdoutPath, Dotnet, ProcessRunner.NetDropDll, .. arguments], csvPath, environment: null);
 
     public int ProcessId => _process.Id;
 
@@ -115,17 +115,6 @@ internal sealed class MonitorProcess : IDisposable
             }
 
             Thread.Sleep(20);
-        }
-    }
-
-    private static string NetDropDll
-    {
-        get
-        {
-            string netdropDll = Path.Combine(AppContext.BaseDirectory, "netdrop.dll");
-            return File.Exists(netdropDll)
-                ? netdropDll
-                : throw new FileNotFoundException($"netdrop.dll is not beside the tests at {netdropDll}; is the ProjectReference intact?");
         }
     }
 
@@ -207,23 +196,7 @@ internal sealed class MonitorProcess : IDisposable
 
     public string Describe() => $"Command: {_commandLine}\nOutput:\n{Output}";
 
-    public void Dispose()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(TimeSpan.FromSeconds(10));
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Never started or already reaped: nothing left to stop.
-        }
-
-        _process.Dispose();
-    }
+    public void Dispose() => ProcessRunner.Stop(_process);
 
     /// <summary>The CSV as written so far, read with plain open/read so a lock the monitor holds cannot get in the way.</summary>
     public string ReadCsvText() => File.Exists(CsvPath) ? UnlockedFile.ReadAllText(CsvPath) : "";

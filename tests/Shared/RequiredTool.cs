@@ -1,4 +1,4 @@
-namespace NetDrop.Kernel.Tests.TestSupport;
+namespace NetDrop.Tests.Shared;
 
 /// <summary>
 /// Finds a tool a test needs as an oracle (cc, ethtool). The test command installs them; when one is missing the

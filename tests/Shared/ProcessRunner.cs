@@ -1,9 +1,12 @@
 using System.Diagnostics;
 
-namespace NetDrop.Tests.TestSupport;
+namespace NetDrop.Tests.Shared;
 
-/// <summary>Runs a real process (the netdrop binary, awk, ip) and collects its output, bounded in time.</summary>
-internal static class ProcessRunner
+/// <summary>
+/// Runs a real process (the netdrop binary, awk, ip, a compiled oracle) with stdin closed and collects its output,
+/// bounded in time: a hang is a <see cref="TimeoutException"/> naming the command, after the process tree is killed.
+/// </summary>
+internal static partial class ProcessRunner
 {
     public sealed record Result(int ExitCode, string Output, string Error);
 
@@ -34,15 +37,33 @@ internal static class ProcessRunner
         if (!process.WaitForExit(timeout ?? TimeSpan.FromSeconds(60)))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish in time");
+            throw new TimeoutException($"{fileName} {string.Join(' ', start.ArgumentList)} did not finish in time");
         }
 
+        // The timed wait returns when the process exits; this one also waits for the redirected streams' EOF.
+        process.WaitForExit();
         return new Result(process.ExitCode, output.Result, error.Result);
     }
 
-    /// <summary>Runs the netdrop executable built beside the tests (<c>dotnet netdrop.dll</c>).</summary>
-    public static Result NetDrop(params string[] arguments) =>
-        Run("dotnet", [NetDropDll, .. arguments]);
+    /// <summary>
+    /// Ends a process a test started and kept running (the monitor, the dashboard): kills its whole tree if it is still
+    /// there, waits for it (bounded), and disposes it.
+    /// </summary>
+    public static void Stop(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(TimeSpan.FromSeconds(10));
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started, or exited between the check and the kill: nothing left to stop.
+        }
 
-    public static string NetDropDll => Path.Join(AppContext.BaseDirectory, "netdrop.dll");
+        process.Dispose();
+    }
 }

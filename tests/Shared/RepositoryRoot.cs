@@ -1,6 +1,10 @@
-namespace NetDrop.Tests.Deploy;
+namespace NetDrop.Tests.Shared;
 
-/// <summary>The repository checkout the tests were built from: the deployment files are read where they live.</summary>
+/// <summary>
+/// The repository checkout the tests were built from (the directory holding <c>NetDropOtel.sln</c>), found by walking
+/// up from the test assembly (tests/PROJECT/bin/CONFIG/TFM/). Source-tree files (deployment files, fixtures a capture
+/// rewrites, bench scripts) are read where they live rather than copied.
+/// </summary>
 internal static class RepositoryRoot
 {
     private static readonly Lazy<string> s_path = new(Find);
