@@ -31,13 +31,13 @@ RUN arch="${TARGETARCH:-$(dpkg --print-architecture)}" \
          *) echo "netdrop: no .NET runtime identifier for architecture '$arch'" >&2; exit 1 ;; \
        esac \
     && echo "$rid" > /tmp/rid \
-    && dotnet restore src/NetDrop -r "$rid" -p:PublishAot=true
+    && dotnet restore src/NetDrop -r "$rid"
 
 COPY --link src/ src/
 # The same publish as test.sh's Native AOT check, for this architecture: warnings are errors, so a trim or AOT
 # warning fails the image build as it fails the test suite.
 RUN rid="$(cat /tmp/rid)" \
-    && dotnet publish src/NetDrop -c Release -r "$rid" -p:PublishAot=true -o /app -nologo -warnaserror
+    && dotnet publish src/NetDrop -c Release -r "$rid" -o /app -nologo -warnaserror
 
 FROM mcr.microsoft.com/dotnet/runtime-deps:${DOTNET_VERSION}-noble-chiseled
 LABEL org.opencontainers.image.title="netdrop" \

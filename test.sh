@@ -22,6 +22,12 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 if [ -x eng/install-helm.sh ]; then eng/install-helm.sh; fi
 
+echo "== restore (locked: every packages.lock.json must match the project's package graph)"
+# Exported, so the build's, the tests' and the AOT publish's own restores are locked too: a dependency that drifted
+# from its lock file fails here (NU1004) rather than building with something nobody reviewed.
+export RestoreLockedMode=true
+dotnet restore NetDropOtel.sln -nologo
+
 echo "== build (warnings are errors)"
 dotnet build NetDropOtel.sln -c Release -warnaserror -nologo -clp:ErrorsOnly
 
@@ -36,7 +42,9 @@ set -e
 echo "== Native AOT publish (no trim/AOT warnings allowed)"
 aot_log=$(mktemp)
 aot_status=0
-dotnet publish src/NetDrop -c Release -r linux-x64 -p:PublishAot=true -o artifacts/aot -nologo -warnaserror >"$aot_log" 2>&1 || aot_status=$?
+# PublishAot comes from the project file: passed as -p it would reach the kernel library's restore too, whose lock
+# (rightly) has no ILCompiler, and the locked restore would refuse it.
+dotnet publish src/NetDrop -c Release -r linux-x64 -o artifacts/aot -nologo -warnaserror >"$aot_log" 2>&1 || aot_status=$?
 if [ $aot_status -ne 0 ] || grep -qE 'warning (IL|AOT)[0-9]+' "$aot_log"; then
   grep -E 'warning|error' "$aot_log" | head -20
   echo "AOT publish failed or warned"

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NetDrop.Commands;
+using NetDrop.Configuration;
 using NetDrop.Monitoring;
 
 namespace NetDrop;
@@ -35,7 +36,7 @@ internal static class Program
 
     private static async Task<int> RunAsync(string[] args)
     {
-        var root = new RootCommand("""
+        var root = new RootCommand($"""
             NetDrop finds where this Linux host drops packets, layer by layer: NIC rings, qdiscs, the softirq backlog,
             TCP SYN and accept queues, TCP and UDP socket buffers. Counters come straight from the kernel (procfs,
             sysfs, rtnetlink, ethtool ioctl); each interval's deltas go to the console and a CSV.
@@ -43,7 +44,7 @@ internal static class Program
             gets its last push; exit 0.
 
             Seed-compatible form (as network_monitor_prod.sh), with the options of 'netdrop monitor':
-              netdrop [INTERFACE] [INTERVAL] [LOGFILE]       defaults: eth0 5 /var/log/network_drops.log
+              netdrop [INTERFACE] [INTERVAL] [LOGFILE]       defaults: {ConfigKeys.SeedFormInterface} {ConfigKeys.Interval.DefaultText} {ConfigKeys.CsvPath.DefaultText}
               sudo netdrop eth0 5 /var/log/network_drops.log
               sudo netdrop bond0 10 /var/log/custom.log --threshold 500
 

@@ -24,12 +24,12 @@ internal static class MonitorCommand
 
     private static readonly Option<string> s_interval = new("--interval", "-n")
     {
-        Description = "Seconds between samples; fractions (0.5) and units (500ms, 1m) allowed. Default: 5.",
+        Description = $"Seconds between samples; fractions (0.5) and units (500ms, 1m) allowed, {ConfigKeys.Interval.RangeText}. {DefaultOf(ConfigKeys.Interval)}",
     };
 
     private static readonly Option<string> s_csv = new("--csv")
     {
-        Description = "CSV log to append one row per interval to (the seed's columns first). Default: " + MonitorOptions.DefaultCsvPath + ".",
+        Description = $"CSV log to append one row per interval to (the seed's columns first). {DefaultOf(ConfigKeys.CsvPath)}",
     };
 
     private static readonly Option<bool> s_noCsv = new("--no-csv")
@@ -44,7 +44,7 @@ internal static class MonitorCommand
 
     private static readonly Option<string> s_threshold = new("--threshold")
     {
-        Description = "Drops per interval that make it CRIT (1 to threshold-1 is WARN). Default: 100.",
+        Description = $"Drops per interval that make it CRIT (1 to threshold-1 is WARN). {DefaultOf(ConfigKeys.Threshold)}",
     };
 
     private static readonly Option<string> s_count = new("--count")
@@ -54,12 +54,12 @@ internal static class MonitorCommand
 
     private static readonly Option<string> s_procRoot = new("--proc-root")
     {
-        Description = "Where procfs is mounted; /host/proc in a container that mounts the host's. Default: /proc.",
+        Description = $"Where procfs is mounted; /host/proc in a container that mounts the host's. {DefaultOf(ConfigKeys.ProcRoot)}",
     };
 
     private static readonly Option<string> s_sysRoot = new("--sys-root")
     {
-        Description = "Where sysfs is mounted; /host/sys in a container. Default: /sys.",
+        Description = $"Where sysfs is mounted; /host/sys in a container. {DefaultOf(ConfigKeys.SysRoot)}",
     };
 
     private static readonly Option<bool> s_noColor = new("--no-color")
@@ -84,21 +84,24 @@ internal static class MonitorCommand
 
     private static readonly Argument<string> s_seedInterface = new("INTERFACE")
     {
-        Description = "Seed form: interface to monitor (default eth0).",
+        Description = $"Seed form: interface to monitor (default {ConfigKeys.SeedFormInterface}).",
         Arity = ArgumentArity.ZeroOrOne,
     };
 
     private static readonly Argument<string> s_seedInterval = new("INTERVAL")
     {
-        Description = "Seed form: seconds between samples (default 5).",
+        Description = $"Seed form: seconds between samples (default {ConfigKeys.Interval.DefaultText}).",
         Arity = ArgumentArity.ZeroOrOne,
     };
 
     private static readonly Argument<string> s_seedLogFile = new("LOGFILE")
     {
-        Description = "Seed form: CSV log file (default " + MonitorOptions.DefaultCsvPath + ").",
+        Description = $"Seed form: CSV log file (default {ConfigKeys.CsvPath.DefaultText}).",
         Arity = ArgumentArity.ZeroOrOne,
     };
+
+    // "Default: 5s." from the key table, so the help cannot drift from what an empty configuration does.
+    private static string DefaultOf(ConfigKey key) => $"Default: {key.DefaultText}.";
 
     private static Option[] SharedOptions => [s_config, s_threshold, s_count, s_procRoot, s_sysRoot, s_noColor, s_sysfs, s_otlpEndpoint, s_prometheusListen];
 
@@ -165,7 +168,7 @@ internal static class MonitorCommand
             Add(entries, ConfigKeys.CsvPath, result.GetValue(s_seedLogFile), "LOGFILE");
 
             // The seed watched eth0 when no interface was named; a config file or NETDROP_INTERFACES can still say otherwise.
-            return RunAsync(result, entries, seedDefaults: [new ConfigEntry(ConfigKeys.Interfaces.Path, MonitorOptions.SeedDefaultInterface, [MonitorOptions.SeedDefaultInterface], "default (seed form)")]);
+            return RunAsync(result, entries, seedDefaults: [new ConfigEntry(ConfigKeys.Interfaces.Path, ConfigKeys.SeedFormInterface, [ConfigKeys.SeedFormInterface], "default (seed form)")]);
         });
         return root;
     }

@@ -3,31 +3,50 @@ using NetDrop.Model;
 namespace NetDrop.Configuration;
 
 /// <summary>
-/// Every key NetDrop understands (netdrop.yaml in the repository root documents each one). A key not listed here is a
-/// typo and stops the agent, so a misspelt <c>interval</c> never silently runs at the default.
+/// Every key NetDrop understands, each with its default and its range: the one place these are written. The binder
+/// checks against them, <see cref="Monitoring.MonitorOptions"/> and <see cref="OtlpSettings"/> start from them,
+/// <c>config show</c> prints them and <c>--help</c> quotes them (netdrop.yaml in the repository root documents each
+/// key, and a test holds it to these defaults). A key not listed here is a typo and stops the agent, so a misspelt
+/// <c>interval</c> never silently runs at the default.
 /// </summary>
 internal static class ConfigKeys
 {
-    public static readonly ConfigKey Interfaces = new("interfaces", ConfigValueKind.List, "");
-    public static readonly ConfigKey Exclude = new("exclude", ConfigValueKind.List, "");
-    public static readonly ConfigKey Interval = new("interval", ConfigValueKind.Duration, "5s");
-    public static readonly ConfigKey Threshold = new("threshold", ConfigValueKind.PositiveInteger, "100");
-    public static readonly ConfigKey ProcRoot = new("paths.proc", ConfigValueKind.Text, "/proc");
-    public static readonly ConfigKey SysRoot = new("paths.sys", ConfigValueKind.Text, "/sys");
-    public static readonly ConfigKey LinkSource = new("link_source", ConfigValueKind.Choice, "netlink", ["netlink", "sysfs"]);
-    public static readonly ConfigKey CsvPath = new("csv.path", ConfigValueKind.Text, Monitoring.MonitorOptions.DefaultCsvPath);
-    public static readonly ConfigKey CsvMaxSizeMb = new("csv.max_size_mb", ConfigValueKind.NonNegativeInteger, "0");
-    public static readonly ConfigKey CsvMaxFiles = new("csv.max_files", ConfigValueKind.PositiveInteger, "5");
-    public static readonly ConfigKey ConsoleColor = new("console.color", ConfigValueKind.Choice, "auto", ["auto", "always", "never"]);
-    public static readonly ConfigKey OtlpEndpoint = new("otlp.endpoint", ConfigValueKind.Text, "");
-    public static readonly ConfigKey OtlpProtocol = new("otlp.protocol", ConfigValueKind.Choice, "grpc", ["grpc", "http/protobuf"]);
-    public static readonly ConfigKey OtlpHeaders = new("otlp.headers", ConfigValueKind.Text, "", Secret: true);
-    public static readonly ConfigKey OtlpExportInterval = new("otlp.export_interval", ConfigValueKind.Duration, "10s");
-    public static readonly ConfigKey OtlpTimeout = new("otlp.timeout", ConfigValueKind.Duration, "10s");
-    public static readonly ConfigKey PrometheusListen = new("prometheus.listen", ConfigValueKind.Text, "");
-    public static readonly ConfigKey EthtoolEnabled = new("ethtool.enabled", ConfigValueKind.Boolean, "true");
-    public static readonly ConfigKey PerCpu = new("per_cpu", ConfigValueKind.Boolean, "false");
-    public static readonly ConfigKey HeartbeatFile = new("heartbeat_file", ConfigValueKind.Text, "");
+    /// <summary>The prefix of every environment variable NetDrop reads as configuration.</summary>
+    public const string EnvironmentPrefix = "NETDROP_";
+
+    /// <summary>What the seed form (<c>netdrop [INTERFACE] [INTERVAL] [LOGFILE]</c>) watches when no interface is named, as the seed did.</summary>
+    public const string SeedFormInterface = "eth0";
+
+    public static readonly ListKey Interfaces = new("interfaces");
+    public static readonly ListKey Exclude = new("exclude");
+
+    /// <summary>The seed's 5 s (its INTERVAL).</summary>
+    public static readonly DurationKey Interval = new("interval", TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1));
+
+    /// <summary>The seed's 100 drops per interval.</summary>
+    public static readonly IntegerKey Threshold = new("threshold", 100, 1);
+
+    public static readonly TextKey ProcRoot = new("paths.proc", Kernel.KernelPaths.DefaultProcRoot);
+    public static readonly TextKey SysRoot = new("paths.sys", Kernel.KernelPaths.DefaultSysRoot);
+    public static readonly ChoiceKey LinkSource = new("link_source", "netlink", ["netlink", "sysfs"]);
+
+    /// <summary>The seed's log file.</summary>
+    public static readonly TextKey CsvPath = new("csv.path", "/var/log/network_drops.log");
+
+    /// <summary>0 leaves rotation to logrotate; at most 1 TiB, past which the size in bytes would overflow (and no log is that large).</summary>
+    public static readonly IntegerKey CsvMaxSizeMb = new("csv.max_size_mb", 0, 0, 1024 * 1024);
+
+    public static readonly IntegerKey CsvMaxFiles = new("csv.max_files", 5, 1, 1000);
+    public static readonly ChoiceKey ConsoleColor = new("console.color", "auto", ["auto", "always", "never"]);
+    public static readonly TextKey OtlpEndpoint = new("otlp.endpoint", "");
+    public static readonly ChoiceKey OtlpProtocol = new("otlp.protocol", "grpc", ["grpc", "http/protobuf"]);
+    public static readonly TextKey OtlpHeaders = new("otlp.headers", "", IsSecret: true);
+    public static readonly DurationKey OtlpExportInterval = new("otlp.export_interval", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
+    public static readonly DurationKey OtlpTimeout = new("otlp.timeout", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
+    public static readonly TextKey PrometheusListen = new("prometheus.listen", "");
+    public static readonly BooleanKey EthtoolEnabled = new("ethtool.enabled", true);
+    public static readonly BooleanKey PerCpu = new("per_cpu", false);
+    public static readonly TextKey HeartbeatFile = new("heartbeat_file", "");
 
     /// <summary>Prefix of the per-category thresholds, <c>thresholds.&lt;csv column&gt;</c>.</summary>
     public const string ThresholdsPrefix = "thresholds.";
@@ -38,6 +57,16 @@ internal static class ConfigKeys
         ConsoleColor, OtlpEndpoint, OtlpProtocol, OtlpHeaders, OtlpExportInterval, OtlpTimeout, PrometheusListen, EthtoolEnabled,
         PerCpu, HeartbeatFile,
     ];
+
+    /// <summary>
+    /// <c>thresholds.&lt;column&gt;</c> for every drop category of the category table (a pressure column counts no
+    /// drops, so it has no threshold): one drop category alone reaching it makes the interval CRIT. Unset by default.
+    /// </summary>
+    public static IEnumerable<IntegerKey> CategoryThresholds =>
+        DropCategories.Table.Where(category => category.IsDrop).Select(category => CategoryThreshold(ThresholdsPrefix + category.Column));
+
+    /// <summary>The environment variable of a key path: <c>NETDROP_</c> and the path in capitals with <c>_</c> for <c>.</c>.</summary>
+    public static string EnvironmentName(string path) => EnvironmentPrefix + path.Replace('.', '_').ToUpperInvariant();
 
     /// <summary>The key for a path, including <c>thresholds.&lt;category&gt;</c>; null if there is no such key.</summary>
     public static ConfigKey? Find(string path)
@@ -52,7 +81,7 @@ internal static class ConfigKeys
 
         if (path.StartsWith(ThresholdsPrefix, StringComparison.Ordinal) && DropCategories.Table.Find(path[ThresholdsPrefix.Length..]) is { IsDrop: true })
         {
-            return new ConfigKey(path, ConfigValueKind.PositiveInteger, "");
+            return CategoryThreshold(path);
         }
 
         return null;
@@ -63,8 +92,7 @@ internal static class ConfigKeys
     {
         string? best = null;
         int bestDistance = int.MaxValue;
-        IEnumerable<string> thresholds = DropCategories.Table.Where(category => category.IsDrop).Select(category => ThresholdsPrefix + category.Column);
-        foreach (string candidate in All.Select(key => key.Path).Append("thresholds").Concat(thresholds))
+        foreach (string candidate in All.Select(key => key.Path).Append("thresholds").Concat(CategoryThresholds.Select(key => key.Path)))
         {
             int distance = EditDistance(path, candidate);
             if (distance < bestDistance)
@@ -75,6 +103,8 @@ internal static class ConfigKeys
 
         return bestDistance <= Math.Max(2, path.Length / 3) ? best : null;
     }
+
+    private static IntegerKey CategoryThreshold(string path) => new(path, Default: null, Minimum: 1);
 
     private static int EditDistance(string a, string b)
     {

@@ -1,6 +1,4 @@
 using System.Collections;
-using NetDrop.Model;
-
 namespace NetDrop.Configuration;
 
 /// <summary>
@@ -14,22 +12,16 @@ internal static class EnvironmentConfigReader
     public static IReadOnlyList<ConfigEntry> Read(IDictionary environment)
     {
         var byName = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (ConfigKey key in ConfigKeys.All)
+        foreach (ConfigKey key in ConfigKeys.All.Concat(ConfigKeys.CategoryThresholds))
         {
             byName[key.EnvironmentName] = key.Path;
-        }
-
-        foreach (DropCategory category in DropCategories.Table.Where(category => category.IsDrop))
-        {
-            string path = ConfigKeys.ThresholdsPrefix + category.Column;
-            byName["NETDROP_" + path.Replace('.', '_').ToUpperInvariant()] = path;
         }
 
         var entries = new List<ConfigEntry>();
         foreach (DictionaryEntry variable in environment)
         {
             string name = (string)variable.Key;
-            if (!name.StartsWith("NETDROP_", StringComparison.Ordinal))
+            if (!name.StartsWith(ConfigKeys.EnvironmentPrefix, StringComparison.Ordinal))
             {
                 continue;
             }
@@ -40,7 +32,7 @@ internal static class EnvironmentConfigReader
             }
 
             string value = (string?)variable.Value ?? "";
-            IReadOnlyList<string>? items = ConfigKeys.Find(path)!.Kind == ConfigValueKind.List
+            IReadOnlyList<string>? items = ConfigKeys.Find(path) is ListKey
                 ? value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 : null;
             entries.Add(new ConfigEntry(path, value, items, "environment " + name));

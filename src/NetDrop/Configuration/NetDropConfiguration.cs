@@ -16,7 +16,7 @@ internal sealed class NetDropConfiguration
     {
         foreach (ConfigKey key in ConfigKeys.All)
         {
-            _entries[key.Path] = new ConfigEntry(key.Path, key.Default, key.Kind == ConfigValueKind.List ? [] : null, "default");
+            _entries[key.Path] = new ConfigEntry(key.Path, key.DefaultText, key is ListKey ? [] : null, "default");
         }
     }
 
@@ -68,27 +68,22 @@ internal sealed class NetDropConfiguration
         {
             Interfaces = [.. List(ConfigKeys.Interfaces)],
             Exclude = [.. List(ConfigKeys.Exclude)],
-            Interval = Duration(ConfigKeys.Interval, MonitorOptions.MinimumIntervalSeconds, MonitorOptions.MaximumIntervalSeconds),
-            Threshold = Integer(ConfigKeys.Threshold, 1),
+            Interval = Duration(ConfigKeys.Interval),
+            Threshold = Integer(ConfigKeys.Threshold),
             ProcRoot = NonEmpty(ConfigKeys.ProcRoot),
             SysRoot = NonEmpty(ConfigKeys.SysRoot),
-            LinkSource = Choice(ConfigKeys.LinkSource) == "sysfs" ? LinkSourceKind.Sysfs : LinkSourceKind.Netlink,
+            LinkSource = LinkSourceOf(Choice(ConfigKeys.LinkSource)),
             CsvPath = Text(ConfigKeys.CsvPath) is { Length: > 0 } csv ? csv : null,
-            CsvMaxSizeBytes = Integer(ConfigKeys.CsvMaxSizeMb, 0, MaxCsvSizeMb) * 1024 * 1024,
-            CsvMaxFiles = (int)Integer(ConfigKeys.CsvMaxFiles, 1, 1000),
-            Color = Choice(ConfigKeys.ConsoleColor) switch
-            {
-                "always" => true,
-                "never" => false,
-                _ => null,
-            },
+            CsvMaxSizeBytes = Integer(ConfigKeys.CsvMaxSizeMb) * 1024 * 1024,
+            CsvMaxFiles = (int)Integer(ConfigKeys.CsvMaxFiles),
+            Color = ColorOf(Choice(ConfigKeys.ConsoleColor)),
             Otlp = new OtlpSettings
             {
                 Endpoint = Endpoint(ConfigKeys.OtlpEndpoint),
                 Protocol = Choice(ConfigKeys.OtlpProtocol),
                 Headers = Headers(ConfigKeys.OtlpHeaders),
-                ExportInterval = Duration(ConfigKeys.OtlpExportInterval, 0.1, 3600),
-                Timeout = Duration(ConfigKeys.OtlpTimeout, 0.1, 600),
+                ExportInterval = Duration(ConfigKeys.OtlpExportInterval),
+                Timeout = Duration(ConfigKeys.OtlpTimeout),
             },
             PrometheusListen = ListenAddress(ConfigKeys.PrometheusListen),
             EthtoolEnabled = Boolean(ConfigKeys.EthtoolEnabled),
@@ -98,14 +93,23 @@ internal sealed class NetDropConfiguration
 
         foreach (ConfigEntry entry in _entries.Values.Where(entry => entry.Path.StartsWith(ConfigKeys.ThresholdsPrefix, StringComparison.Ordinal)))
         {
-            options.CategoryThresholds[entry.Path[ConfigKeys.ThresholdsPrefix.Length..]] = Integer(entry, 1, long.MaxValue);
+            // Every thresholds.* entry was checked against the category table when it was read (ConfigKeys.Find).
+            options.CategoryThresholds[entry.Path[ConfigKeys.ThresholdsPrefix.Length..]] = Integer((IntegerKey)ConfigKeys.Find(entry.Path)!, entry);
         }
 
         return options;
     }
 
-    /// <summary>csv.max_size_mb's upper bound, 1 TiB: more would overflow the size in bytes (and no log is that large).</summary>
-    public const long MaxCsvSizeMb = 1024 * 1024;
+    /// <summary>What a <see cref="ConfigKeys.LinkSource"/> choice means.</summary>
+    public static LinkSourceKind LinkSourceOf(string choice) => choice == "sysfs" ? LinkSourceKind.Sysfs : LinkSourceKind.Netlink;
+
+    /// <summary>What a <see cref="ConfigKeys.ConsoleColor"/> choice means: null is "auto" (colour on a terminal unless NO_COLOR is set).</summary>
+    public static bool? ColorOf(string choice) => choice switch
+    {
+        "always" => true,
+        "never" => false,
+        _ => null,
+    };
 
     private static int Order(string path) => Array.FindIndex(ConfigKeys.All, key => key.Path == path) is >= 0 and var index ? index : ConfigKeys.All.Length;
 
@@ -132,12 +136,12 @@ internal sealed class NetDropConfiguration
         return entry.Text.Length > 0 ? entry.Text : throw Invalid(entry, "must not be empty");
     }
 
-    private string Choice(ConfigKey key)
+    private string Choice(ChoiceKey key)
     {
         ConfigEntry entry = _entries[key.Path];
-        return key.Choices!.Contains(entry.Text, StringComparer.Ordinal)
+        return key.Choices.Contains(entry.Text, StringComparer.Ordinal)
             ? entry.Text
-            : throw Invalid(entry, "must be one of " + string.Join(", ", key.Choices!));
+            : throw Invalid(entry, "must be one of " + string.Join(", ", key.Choices));
     }
 
     private string Headers(ConfigKey key)
@@ -146,7 +150,7 @@ internal sealed class NetDropConfiguration
         return OtlpHeaders.Problem(entry.Text) is { } rule ? throw Invalid(entry, rule) : entry.Text;
     }
 
-    private bool Boolean(ConfigKey key)
+    private bool Boolean(BooleanKey key)
     {
         ConfigEntry entry = _entries[key.Path];
         return entry.Text switch
@@ -157,19 +161,19 @@ internal sealed class NetDropConfiguration
         };
     }
 
-    private long Integer(ConfigKey key, long minimum, long maximum = long.MaxValue) => Integer(_entries[key.Path], minimum, maximum);
+    private long Integer(IntegerKey key) => Integer(key, _entries[key.Path]);
 
-    private static long Integer(ConfigEntry entry, long minimum, long maximum) =>
-        long.TryParse(entry.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value) && value >= minimum && value <= maximum
+    private static long Integer(IntegerKey key, ConfigEntry entry) =>
+        long.TryParse(entry.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value) && value >= key.Minimum && value <= key.Maximum
             ? value
-            : throw Invalid(entry, maximum == long.MaxValue ? $"must be a whole number of {minimum} or more" : $"must be a whole number from {minimum} to {maximum}");
+            : throw Invalid(entry, "must be a whole number " + key.RangeText);
 
-    private TimeSpan Duration(ConfigKey key, double minimumSeconds, double maximumSeconds)
+    private TimeSpan Duration(DurationKey key)
     {
         ConfigEntry entry = _entries[key.Path];
-        return DurationText.TryParse(entry.Text, out TimeSpan value) && value.TotalSeconds >= minimumSeconds && value.TotalSeconds <= maximumSeconds
+        return DurationText.TryParse(entry.Text, out TimeSpan value) && value >= key.Minimum && value <= key.Maximum
             ? value
-            : throw Invalid(entry, string.Create(CultureInfo.InvariantCulture, $"must be a duration from {minimumSeconds}s to {maximumSeconds}s (e.g. 5s, 500ms, 0.5)"));
+            : throw Invalid(entry, $"must be a duration {key.RangeText} (e.g. 5s, 500ms, 0.5)");
     }
 
     private Uri? Endpoint(ConfigKey key)

@@ -16,6 +16,13 @@ internal static class OtelEnvironment
     // The signals NetDrop exports (it sends no traces, so OTEL_EXPORTER_OTLP_TRACES_* is none of its business).
     private static readonly string[] s_signals = ["", "_METRICS", "_LOGS"];
 
+    // NetDrop's own otlp.export_interval range, in the variable's unit (whole milliseconds).
+    private static readonly (long Minimum, long Maximum) s_exportIntervalMs =
+        ((long)ConfigKeys.OtlpExportInterval.Minimum.TotalMilliseconds, (long)ConfigKeys.OtlpExportInterval.Maximum.TotalMilliseconds);
+
+    // otlp.timeout's upper bound; the floor for the variables stays the 1 ms the exporter accepts.
+    private static readonly long s_timeoutMaximumMs = (long)ConfigKeys.OtlpTimeout.Maximum.TotalMilliseconds;
+
     /// <summary>Throws <see cref="UsageException"/> for the first standard variable that is set but not valid.</summary>
     public static void Validate(IDictionary environment)
     {
@@ -28,12 +35,11 @@ internal static class OtelEnvironment
             Check(environment, $"OTEL_EXPORTER_OTLP{signal}_PROTOCOL", value =>
                 value is "grpc" or "http/protobuf" ? null : "must be grpc or http/protobuf (the protocols this exporter speaks)");
             Check(environment, $"OTEL_EXPORTER_OTLP{signal}_HEADERS", OtlpHeaders.Problem);
-            Check(environment, $"OTEL_EXPORTER_OTLP{signal}_TIMEOUT", value => Milliseconds(value, 1, 600_000));
+            Check(environment, $"OTEL_EXPORTER_OTLP{signal}_TIMEOUT", value => Milliseconds(value, 1, s_timeoutMaximumMs));
         }
 
-        // NetDrop's own otlp.export_interval range (0.1 s to 1 h), in the variable's unit.
-        Check(environment, "OTEL_METRIC_EXPORT_INTERVAL", value => Milliseconds(value, 100, 3_600_000));
-        Check(environment, "OTEL_METRIC_EXPORT_TIMEOUT", value => Milliseconds(value, 1, 600_000));
+        Check(environment, "OTEL_METRIC_EXPORT_INTERVAL", value => Milliseconds(value, s_exportIntervalMs.Minimum, s_exportIntervalMs.Maximum));
+        Check(environment, "OTEL_METRIC_EXPORT_TIMEOUT", value => Milliseconds(value, 1, s_timeoutMaximumMs));
         Check(environment, "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", value =>
             value.ToUpperInvariant() is "CUMULATIVE" or "DELTA" or "LOWMEMORY" ? null : "must be cumulative, delta or lowmemory");
     }

@@ -9,15 +9,15 @@ internal sealed class OtlpSettings
     /// <summary>Export is off when neither this nor <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.</summary>
     public Uri? Endpoint { get; set; }
 
-    /// <summary><c>grpc</c> or <c>http/protobuf</c>. The default value is grpc.</summary>
-    public string Protocol { get; set; } = "grpc";
+    /// <summary><c>grpc</c> or <c>http/protobuf</c>; the default is <see cref="ConfigKeys.OtlpProtocol"/>'s.</summary>
+    public string Protocol { get; set; } = ConfigKeys.OtlpProtocol.Default;
 
     /// <summary><c>key=value,key2=value2</c>; redacted in <c>config show</c>.</summary>
     public string Headers { get; set; } = "";
 
-    /// <summary>Between 100 ms and 1 h. The default value is 10 seconds.</summary>
-    public TimeSpan ExportInterval { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>Range and default: <see cref="ConfigKeys.OtlpExportInterval"/>.</summary>
+    public TimeSpan ExportInterval { get; set; } = ConfigKeys.OtlpExportInterval.Default;
 
-    /// <summary>Between 100 ms and 10 min. The default value is 10 seconds.</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>Range and default: <see cref="ConfigKeys.OtlpTimeout"/>.</summary>
+    public TimeSpan Timeout { get; set; } = ConfigKeys.OtlpTimeout.Default;
 }

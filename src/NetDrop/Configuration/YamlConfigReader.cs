@@ -143,7 +143,7 @@ internal static class YamlConfigReader
                 case YamlScalarNode when known is null:
                     throw new UsageException($"{Where(fileName, keyNode)}: unknown key '{key}'{DidYouMean(key)}");
                 case YamlScalarNode scalar:
-                    if (known!.Kind == ConfigValueKind.List)
+                    if (known is ListKey)
                     {
                         // A lone value where a list is expected ("interfaces: eth0") means a list of one.
                         string item = scalar.Value ?? "";
@@ -155,7 +155,7 @@ internal static class YamlConfigReader
                     }
 
                     break;
-                case YamlSequenceNode sequence when known!.Kind == ConfigValueKind.List:
+                case YamlSequenceNode sequence when known is ListKey:
                     var items = new List<string>();
                     foreach (YamlNode element in sequence.Children)
                     {

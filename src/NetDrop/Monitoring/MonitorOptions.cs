@@ -1,29 +1,29 @@
 using NetDrop.Configuration;
-using NetDrop.Kernel;
 using NetDrop.Model;
-using NetDrop.Sampling;
 
 namespace NetDrop.Monitoring;
 
-/// <summary>Everything the monitor needs to run, after the command line (and later the config file) are merged.</summary>
+/// <summary>
+/// Everything the monitor needs to run, after the file, the environment and the command line are merged. Ranges and
+/// defaults are <see cref="ConfigKeys"/>'; the initial values here are read from it, so an options object built in
+/// code (tests, benchmarks) starts where an empty configuration does.
+/// </summary>
 internal sealed class MonitorOptions
 {
-    public const string SeedDefaultInterface = "eth0";
-    public const string DefaultCsvPath = "/var/log/network_drops.log";
 
     /// <summary>Names or globs. Empty means every interface but loopback.</summary>
     public List<string> Interfaces { get; set; } = [];
 
     public List<string> Exclude { get; set; } = [];
 
-    /// <summary>Between 10 ms and 1 h. The default value is 5 seconds, as the seed's.</summary>
-    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary><see cref="ConfigKeys.Interval"/>.</summary>
+    public TimeSpan Interval { get; set; } = ConfigKeys.Interval.Default;
 
-    /// <summary>The CSV log; null turns it off. The default value is the seed's <c>/var/log/network_drops.log</c>.</summary>
-    public string? CsvPath { get; set; } = DefaultCsvPath;
+    /// <summary>The CSV log; null turns it off. <see cref="ConfigKeys.CsvPath"/>.</summary>
+    public string? CsvPath { get; set; } = ConfigKeys.CsvPath.Default;
 
-    /// <summary>Drops per interval that make it CRIT. At least 1. The default value is 100, as the seed's.</summary>
-    public long Threshold { get; set; } = SeverityPolicy.DefaultThreshold;
+    /// <summary>Drops per interval that make it CRIT. <see cref="ConfigKeys.Threshold"/>.</summary>
+    public long Threshold { get; set; } = ConfigKeys.Threshold.Default!.Value;
 
     public Dictionary<string, long> CategoryThresholds { get; set; } = [];
 
@@ -33,35 +33,32 @@ internal sealed class MonitorOptions
     /// <summary>Stop after this many reported intervals; 0 runs until stopped.</summary>
     public int Count { get; set; }
 
-    public string ProcRoot { get; set; } = KernelPaths.DefaultProcRoot;
+    public string ProcRoot { get; set; } = ConfigKeys.ProcRoot.Default;
 
-    public string SysRoot { get; set; } = KernelPaths.DefaultSysRoot;
+    public string SysRoot { get; set; } = ConfigKeys.SysRoot.Default;
 
     /// <summary>null: colour on a terminal unless NO_COLOR is set.</summary>
-    public bool? Color { get; set; }
+    public bool? Color { get; set; } = NetDropConfiguration.ColorOf(ConfigKeys.ConsoleColor.Default);
 
-    public LinkSourceKind LinkSource { get; set; } = LinkSourceKind.Netlink;
+    public LinkSourceKind LinkSource { get; set; } = NetDropConfiguration.LinkSourceOf(ConfigKeys.LinkSource.Default);
 
-    /// <summary>Rotate the CSV when it grows past this many bytes; 0 (the default) leaves rotation to logrotate.</summary>
-    public long CsvMaxSizeBytes { get; set; }
+    /// <summary>Rotate the CSV when it grows past this many bytes; 0 leaves rotation to logrotate. <see cref="ConfigKeys.CsvMaxSizeMb"/>.</summary>
+    public long CsvMaxSizeBytes { get; set; } = ConfigKeys.CsvMaxSizeMb.Default!.Value * 1024 * 1024;
 
-    /// <summary>Rotated CSV files kept (name.1 … name.N). The default value is 5.</summary>
-    public int CsvMaxFiles { get; set; } = 5;
+    /// <summary>Rotated CSV files kept (name.1 … name.N). <see cref="ConfigKeys.CsvMaxFiles"/>.</summary>
+    public int CsvMaxFiles { get; set; } = (int)ConfigKeys.CsvMaxFiles.Default!.Value;
 
     public OtlpSettings Otlp { get; set; } = new();
 
     /// <summary>Serve the metrics on <c>/metrics</c> here for a Prometheus scrape; null (the default) serves nothing.</summary>
     public PrometheusListenAddress? PrometheusListen { get; set; }
 
-    /// <summary>Read ethtool driver statistics for ring-full counters. The default value is true.</summary>
-    public bool EthtoolEnabled { get; set; } = true;
+    /// <summary>Read ethtool driver statistics for ring-full counters. <see cref="ConfigKeys.EthtoolEnabled"/>.</summary>
+    public bool EthtoolEnabled { get; set; } = ConfigKeys.EthtoolEnabled.Default;
 
-    /// <summary>Export softirq drops per CPU. The default value is false.</summary>
-    public bool PerCpu { get; set; }
+    /// <summary>Export softirq drops per CPU. <see cref="ConfigKeys.PerCpu"/>.</summary>
+    public bool PerCpu { get; set; } = ConfigKeys.PerCpu.Default;
 
     /// <summary>Touched after every sample for an exec liveness probe; null for none.</summary>
     public string? HeartbeatFile { get; set; }
-
-    public const double MinimumIntervalSeconds = 0.01;
-    public const double MaximumIntervalSeconds = 3600;
 }

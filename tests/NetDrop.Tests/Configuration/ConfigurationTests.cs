@@ -47,20 +47,6 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
-    public void Load_ShippedExampleFile_IsValidAndMatchesTheDefaults()
-    {
-        // The commented netdrop.yaml in the repository root documents every key: it must load, and say what the
-        // defaults really are.
-        string example = Path.Join(RepositoryRoot(), "netdrop.yaml");
-        MonitorOptions fromExample = NetDropConfiguration.Load(example, new Dictionary<string, string>(), []).Bind();
-        MonitorOptions defaults = new NetDropConfiguration().Bind();
-
-        Assert.Equal(ConfigRenderer.Render(new NetDropConfiguration()).Split('\n').Length, ConfigRenderer.Render(NetDropConfiguration.Load(example, new Dictionary<string, string>(), [])).Split('\n').Length);
-        Assert.Equal((defaults.Interval, defaults.Threshold, defaults.CsvPath, defaults.Otlp.Protocol, defaults.LinkSource),
-            (fromExample.Interval, fromExample.Threshold, fromExample.CsvPath, fromExample.Otlp.Protocol, fromExample.LinkSource));
-    }
-
-    [Fact]
     public void ConfigShow_FullFile_MatchesGoldenWithSecretRedacted()
     {
         string golden = Path.Join(AppContext.BaseDirectory, "Fixtures", "config", "full.show.txt");
@@ -138,15 +124,4 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
-
-    private static string RepositoryRoot()
-    {
-        string? directory = AppContext.BaseDirectory;
-        while (directory is not null && !File.Exists(Path.Join(directory, "NetDropOtel.sln")))
-        {
-            directory = Path.GetDirectoryName(directory);
-        }
-
-        return directory ?? throw new InvalidOperationException("repository root not found above the test assembly");
-    }
 }
