@@ -1,0 +1,211 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using NetDrop.Kernel.SafeHandles;
+
+namespace NetDrop.Kernel.Bpf;
+
+/// <summary>
+/// The bpf(2) and perf_event_open(2) calls the drop-reason counter makes, each returning an owned fd or throwing
+/// <see cref="DropReasonsUnavailableException"/> with what is missing. Every fd is opened close-on-exec: the
+/// kernel sets O_CLOEXEC on bpf object fds (kernel/bpf/syscall.c <c>bpf_map_new_fd</c>, <c>bpf_prog_new_fd</c> use
+/// <c>O_RDWR | O_CLOEXEC</c>), and perf fds are asked for with PERF_FLAG_FD_CLOEXEC.
+/// </summary>
+internal static class BpfObjects
+{
+    private const int ENOSYS = 38;
+    private const int LogSize = 64 * 1024;
+
+    public static unsafe SafeFdHandle CreatePerCpuArray(int entries, string name)
+    {
+        var attr = new Interop.Bpf.MapCreateAttr
+        {
+            map_type = Interop.Bpf.BPF_MAP_TYPE_PERCPU_ARRAY,
+            key_size = sizeof(uint),
+            value_size = sizeof(ulong),
+            max_entries = (uint)entries,
+        };
+        CopyName(name, attr.map_name);
+        int fd = Interop.Bpf.Call(Interop.Bpf.BPF_MAP_CREATE, ref attr);
+        return fd >= 0 ? new SafeFdHandle(fd) : throw Refused("BPF_MAP_CREATE (per-CPU array)", Marshal.GetLastPInvokeError());
+    }
+
+    /// <summary>Loads a program; a verifier refusal throws with the verifier's log in the message.</summary>
+    public static unsafe SafeFdHandle LoadProgram(uint type, ReadOnlySpan<BpfInstruction> instructions, string name)
+    {
+        byte[] log = new byte[LogSize];
+        // GPL-compatible, as the tracing helpers a richer program would call (bpf_probe_read_kernel) are gpl_only
+        // (kernel/trace/bpf_trace.c); bpf_map_lookup_elem itself is not.
+        ReadOnlySpan<byte> license = "GPL\0"u8;
+        fixed (BpfInstruction* insns = instructions)
+        fixed (byte* licensePointer = license)
+        fixed (byte* logPointer = log)
+        {
+            var attr = new Interop.Bpf.ProgLoadAttr
+            {
+                prog_type = type,
+                insn_cnt = (uint)instructions.Length,
+                insns = (ulong)insns,
+                license = (ulong)licensePointer,
+            };
+            CopyName(name, attr.prog_name);
+            int fd = Interop.Bpf.Call(Interop.Bpf.BPF_PROG_LOAD, ref attr);
+            if (fd >= 0)
+            {
+                return new SafeFdHandle(fd);
+            }
+
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno is Interop.Errno.EPERM or ENOSYS)
+            {
+                throw Refused("BPF_PROG_LOAD", errno);
+            }
+
+            // Load again with the log on: a first load without it keeps the common path free of 64 KiB of verifier text.
+            attr.log_level = 1;
+            attr.log_size = LogSize;
+            attr.log_buf = (ulong)logPointer;
+            fd = Interop.Bpf.Call(Interop.Bpf.BPF_PROG_LOAD, ref attr);
+            if (fd >= 0)
+            {
+                return new SafeFdHandle(fd);
+            }
+
+            errno = Marshal.GetLastPInvokeError();
+            int length = log.AsSpan().IndexOf((byte)0);
+            string verifier = Encoding.UTF8.GetString(log, 0, length < 0 ? log.Length : length).Trim();
+            throw new DropReasonsUnavailableException(DropReasonsMissing.Load,
+                $"The kernel refused the drop-reason program (BPF_PROG_LOAD: {Marshal.GetPInvokeErrorMessage(errno)}); verifier log: {verifier}",
+                errno);
+        }
+    }
+
+    public static unsafe SafeFdHandle OpenRawTracepoint(string tracepoint, SafeFdHandle program)
+    {
+        byte[] name = Encoding.ASCII.GetBytes(tracepoint + "\0");
+        bool added = false;
+        program.DangerousAddRef(ref added);
+        try
+        {
+            fixed (byte* namePointer = name)
+            {
+                var attr = new Interop.Bpf.RawTracepointOpenAttr
+                {
+                    name = (ulong)namePointer,
+                    prog_fd = (uint)program.DangerousGetHandle(),
+                };
+                int fd = Interop.Bpf.Call(Interop.Bpf.BPF_RAW_TRACEPOINT_OPEN, ref attr);
+                if (fd >= 0)
+                {
+                    return new SafeFdHandle(fd);
+                }
+
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == Interop.Errno.ENOENT)
+                {
+                    throw new DropReasonsUnavailableException(DropReasonsMissing.Tracepoint,
+                        $"The kernel has no raw tracepoint '{tracepoint}' (BPF_RAW_TRACEPOINT_OPEN: ENOENT).", errno);
+                }
+
+                throw Refused($"BPF_RAW_TRACEPOINT_OPEN {tracepoint}", errno);
+            }
+        }
+        finally
+        {
+            program.DangerousRelease();
+        }
+    }
+
+    /// <summary>
+    /// perf_event_open(PERF_TYPE_TRACEPOINT, config = id) on one CPU for every process (pid -1), then
+    /// PERF_EVENT_IOC_SET_BPF and ENABLE: a tracepoint program runs for the events of one perf fd, hence one per CPU.
+    /// Returns null for a possible CPU that is offline (ENODEV, kernel/events/core.c <c>find_get_context</c>).
+    /// </summary>
+    public static unsafe SafeFdHandle? OpenTracepointEvent(int tracepointId, int cpu, SafeFdHandle program)
+    {
+        var attr = new Interop.PerfEvent.PerfEventAttr
+        {
+            type = Interop.PerfEvent.PERF_TYPE_TRACEPOINT,
+            size = (uint)sizeof(Interop.PerfEvent.PerfEventAttr),
+            config = (ulong)tracepointId,
+            sample_period = 1,
+            wakeup_events = 1,
+        };
+        int fd = (int)Interop.PerfEvent.perf_event_open(Interop.PerfEvent.SYS_perf_event_open, &attr, -1, cpu, -1,
+            Interop.PerfEvent.PERF_FLAG_FD_CLOEXEC);
+        if (fd < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno == Interop.Errno.ENODEV)
+            {
+                return null;
+            }
+
+            if (errno is Interop.Errno.ENOENT or Interop.Errno.EINVAL)
+            {
+                throw new DropReasonsUnavailableException(DropReasonsMissing.Tracepoint,
+                    $"perf_event_open refused tracepoint id {tracepointId} on CPU {cpu} ({Marshal.GetPInvokeErrorMessage(errno)}).", errno);
+            }
+
+            throw Refused($"perf_event_open (tracepoint {tracepointId}, CPU {cpu})", errno);
+        }
+
+        var handle = new SafeFdHandle(fd);
+        int programFd = (int)program.DangerousGetHandle();
+        if (Interop.Libc.ioctl(handle, Interop.PerfEvent.PERF_EVENT_IOC_SET_BPF, (void*)(nint)programFd) != 0
+            || Interop.Libc.ioctl(handle, Interop.PerfEvent.PERF_EVENT_IOC_ENABLE, null) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            handle.Dispose();
+            throw Refused($"PERF_EVENT_IOC_SET_BPF/ENABLE (tracepoint {tracepointId}, CPU {cpu})", errno);
+        }
+
+        return handle;
+    }
+
+    /// <summary>Reads one key of a per-CPU map: one 8-byte value per possible CPU into <paramref name="perCpu"/>.</summary>
+    public static unsafe int LookupPerCpu(SafeFdHandle map, uint key, Span<ulong> perCpu)
+    {
+        fixed (ulong* values = perCpu)
+        {
+            var attr = new Interop.Bpf.MapElemAttr
+            {
+                map_fd = (uint)map.DangerousGetHandle(),
+                key = (ulong)&key,
+                value = (ulong)values,
+            };
+            return Interop.Bpf.Call(Interop.Bpf.BPF_MAP_LOOKUP_ELEM, ref attr) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        }
+    }
+
+    /// <summary>The id after <paramref name="start"/> of every loaded program (or map), 0 at the end; needs CAP_SYS_ADMIN.</summary>
+    public static uint NextId(bool programs, uint start)
+    {
+        var attr = new Interop.Bpf.GetNextIdAttr { start_id = start };
+        int result = Interop.Bpf.Call(programs ? Interop.Bpf.BPF_PROG_GET_NEXT_ID : Interop.Bpf.BPF_MAP_GET_NEXT_ID, ref attr);
+        if (result == 0)
+        {
+            return attr.next_id;
+        }
+
+        int errno = Marshal.GetLastPInvokeError();
+        return errno == Interop.Errno.ENOENT ? 0u : throw Refused(programs ? "BPF_PROG_GET_NEXT_ID" : "BPF_MAP_GET_NEXT_ID", errno);
+    }
+
+    private static unsafe void CopyName(string name, byte* destination)
+    {
+        // BPF_OBJ_NAME_LEN is 16 with the NUL; the kernel accepts [A-Za-z0-9_.] only (bpf_obj_name_cpy).
+        int length = Math.Min(name.Length, 15);
+        for (int i = 0; i < length; i++)
+        {
+            destination[i] = (byte)name[i];
+        }
+    }
+
+    private static DropReasonsUnavailableException Refused(string operation, int errno) => errno switch
+    {
+        Interop.Errno.EPERM or Interop.Errno.EACCES => new(DropReasonsMissing.Privilege,
+            $"{operation} was refused ({Marshal.GetPInvokeErrorMessage(errno)}): counting drop reasons needs root or CAP_BPF + CAP_PERFMON.", errno),
+        ENOSYS => new(DropReasonsMissing.Privilege, $"{operation} failed: this kernel has no bpf(2) (CONFIG_BPF_SYSCALL).", errno),
+        _ => new(DropReasonsMissing.Load, $"{operation} failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).", errno),
+    };
+}

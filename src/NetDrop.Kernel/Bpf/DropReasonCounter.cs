@@ -1,0 +1,168 @@
+using NetDrop.Kernel.SafeHandles;
+
+namespace NetDrop.Kernel.Bpf;
+
+/// <summary>
+/// Counts packet drops per <c>enum skb_drop_reason</c> in the kernel: a per-CPU array map with one 8-byte counter
+/// per reason, and a 14-instruction program (<see cref="DropReasonProgram"/>) on the <c>skb:kfree_skb</c>
+/// tracepoint that increments the slot of each drop's reason. No event reaches user space; <see cref="Read"/> sums
+/// the map over CPUs. Owns every fd it opened: <see cref="Dispose"/> detaches and unloads, and a failure part-way
+/// through <see cref="Open(DropReasonSource)"/> closes what was opened before it throws.
+/// </summary>
+/// <remarks>
+/// The tracepoint is host-wide: the counts are every drop on the host, in every network namespace.
+/// </remarks>
+public sealed class DropReasonCounter : IDisposable
+{
+    /// <summary>The raw tracepoint's name (include/trace/events/skb.h <c>TRACE_EVENT(kfree_skb, ...)</c>).</summary>
+    public const string TracepointName = "kfree_skb";
+
+    private readonly SafeFdHandle _map;
+    private readonly SafeFdHandle _program;
+    private readonly SafeFdHandle[] _attachments; // the raw tracepoint fd, or one perf event fd per CPU
+    private readonly ulong[] _perCpu;
+
+    private DropReasonCounter(DropReasonSource source, SafeFdHandle map, SafeFdHandle program, SafeFdHandle[] attachments, int cpus)
+    {
+        Source = source;
+        _map = map;
+        _program = program;
+        _attachments = attachments;
+        _perCpu = new ulong[cpus];
+    }
+
+    /// <summary>What the program was assembled from (names, where the reason is, raw tracepoint or tracefs).</summary>
+    public DropReasonSource Source { get; }
+
+    /// <summary>The reason names; a buffer for <see cref="Read"/> has <see cref="Slots"/> entries.</summary>
+    public DropReasonNames Names => Source.Names;
+
+    /// <summary>
+    /// One counter per named value, plus a last slot for any reason past the enum (subsystem reasons such as
+    /// mac80211's or openvswitch's carry <c>SKB_DROP_REASON_SUBSYS_MASK</c> bits, include/net/dropreason.h).
+    /// </summary>
+    public int Slots => Names.Count + 1;
+
+    /// <summary>The slot that counts reasons beyond the enum.</summary>
+    public int OtherSlot => Names.Count;
+
+    /// <summary>
+    /// Finds the reason and attaches: the raw tracepoint with BTF (<see cref="BtfFile"/>) when
+    /// <paramref name="btfPath"/> is readable, else the tracefs format under the first of
+    /// <paramref name="tracefsRoots"/> that has it.
+    /// </summary>
+    /// <exception cref="DropReasonsUnavailableException">What is missing, in one sentence.</exception>
+    public static DropReasonCounter Open(string btfPath = BtfFile.VmlinuxPath, params string[] tracefsRoots) =>
+        Open(Discover(btfPath, tracefsRoots.Length > 0 ? tracefsRoots : ["/sys/kernel/tracing", "/sys/kernel/debug/tracing"]));
+
+    /// <summary>BTF first (one fd, no mount needed), then tracefs; both missing is one refusal naming both.</summary>
+    public static DropReasonSource Discover(string btfPath, IReadOnlyList<string> tracefsRoots)
+    {
+        if (File.Exists(btfPath))
+        {
+            return BtfFile.Read(btfPath);
+        }
+
+        foreach (string root in tracefsRoots)
+        {
+            if (File.Exists(Path.Join(root, TracepointFormatFile.RelativePath)) || Directory.Exists(Path.Join(root, "events")))
+            {
+                return TracepointFormatFile.Read(root);
+            }
+        }
+
+        throw new DropReasonsUnavailableException(DropReasonsMissing.BtfAndTracefs,
+            $"Drop reasons need the kernel's BTF ({btfPath}, CONFIG_DEBUG_INFO_BTF) or a mounted tracefs ({string.Join(" or ", tracefsRoots)}); this host has neither.");
+    }
+
+    /// <summary>Creates the map, loads the program and attaches it as <paramref name="source"/> says.</summary>
+    public static DropReasonCounter Open(DropReasonSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        int cpus = PossibleCpus.Read();
+        int slots = source.Names.Count + 1;
+        SafeFdHandle? map = null;
+        SafeFdHandle? program = null;
+        var attachments = new List<SafeFdHandle>();
+        try
+        {
+            map = BpfObjects.CreatePerCpuArray(slots, "netdrop_reasons");
+            BpfInstruction[] instructions = DropReasonProgram.Assemble(source, (int)map.DangerousGetHandle(), slots);
+            if (source.IsRawTracepoint)
+            {
+                program = BpfObjects.LoadProgram(Interop.Bpf.BPF_PROG_TYPE_RAW_TRACEPOINT, instructions, "netdrop_reasons");
+                attachments.Add(BpfObjects.OpenRawTracepoint(TracepointName, program));
+            }
+            else
+            {
+                program = BpfObjects.LoadProgram(Interop.Bpf.BPF_PROG_TYPE_TRACEPOINT, instructions, "netdrop_reasons");
+                // NOTE: possible CPUs are numbered 0..n-1 on every architecture Linux runs NetDrop on; one offline
+                // now is skipped and stays uncounted if it comes online later.
+                for (int cpu = 0; cpu < cpus; cpu++)
+                {
+                    if (BpfObjects.OpenTracepointEvent(source.TracepointId, cpu, program) is { } attachment)
+                    {
+                        attachments.Add(attachment);
+                    }
+                }
+            }
+
+            return new DropReasonCounter(source, map, program, [.. attachments], cpus);
+        }
+        catch
+        {
+            foreach (SafeFdHandle attachment in attachments)
+            {
+                attachment.Dispose();
+            }
+
+            program?.Dispose();
+            map?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Writes each slot's count, summed over CPUs, into <paramref name="destination"/> (at least <see cref="Slots"/>
+    /// long): cumulative since <see cref="Open(DropReasonSource)"/>. Allocation-free; one lookup per slot, so its cost does not depend
+    /// on how many packets were dropped.
+    /// </summary>
+    /// <exception cref="KernelSourceException">A lookup failed (the map was closed underneath, or the kernel refused).</exception>
+    public void Read(Span<ulong> destination)
+    {
+        ObjectDisposedException.ThrowIf(_map.IsClosed, this);
+        if (destination.Length < Slots)
+        {
+            throw new ArgumentException($"The buffer has {destination.Length} entries; {Slots} are needed.", nameof(destination));
+        }
+
+        for (int slot = 0; slot < Slots; slot++)
+        {
+            int errno = BpfObjects.LookupPerCpu(_map, (uint)slot, _perCpu);
+            if (errno != 0)
+            {
+                throw new KernelSourceException("BPF_MAP_LOOKUP_ELEM netdrop_reasons", errno);
+            }
+
+            ulong sum = 0;
+            foreach (ulong value in _perCpu)
+            {
+                sum += value;
+            }
+
+            destination[slot] = sum;
+        }
+    }
+
+    /// <summary>Detaches the program, then closes the program and the map; the kernel frees them with the last fd.</summary>
+    public void Dispose()
+    {
+        foreach (SafeFdHandle attachment in _attachments)
+        {
+            attachment.Dispose();
+        }
+
+        _program.Dispose();
+        _map.Dispose();
+    }
+}

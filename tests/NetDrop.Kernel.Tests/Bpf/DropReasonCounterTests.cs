@@ -1,0 +1,69 @@
+using NetDrop.Kernel.Bpf;
+using NetDrop.Kernel.Tests.TestSupport;
+
+namespace NetDrop.Kernel.Tests.Bpf;
+
+/// <summary>
+/// Root tests on the real kernel: the program is loaded on the host-wide kfree_skb tracepoint, drops are induced in a
+/// namespace of the test's own, and each reason's count is compared with what the test witnessed.
+/// NOTE: the counter counts every namespace's drops and other tests run at the same time, so a reason's delta is
+/// asserted to be at least the witnessed count (never less: that would be a missed drop), not equal.
+/// </summary>
+[Collection(KfreeSkbCollectionDefinition.Name)]
+public sealed class DropReasonCounterTests
+{
+    // Category -> counter mapping, written here rather than taken from the code under test:
+    // UDP to a closed port is SKB_DROP_REASON_NO_SOCKET; a full UDP receive queue is SKB_DROP_REASON_SOCKET_RCVBUFF.
+    private const string NoSocket = "NO_SOCKET";
+    private const string SocketReceiveBuffer = "SOCKET_RCVBUFF";
+
+    [Fact]
+    public void Open_ThisKernel_UsesTheRawTracepointWithTheReasonAsThirdArgument()
+    {
+        using DropReasonCounter counter = DropReasonCounter.Open();
+
+        // include/trace/events/skb.h on 6.18: TP_PROTO(struct sk_buff *skb, void *location,
+        // enum skb_drop_reason reason, struct sock *rx_sk) — the reason is args[2], 16 bytes into the context.
+        Assert.True(counter.Source.IsRawTracepoint);
+        Assert.Equal(16, counter.Source.ReasonOffset);
+        Assert.Equal(BtfFile.VmlinuxPath, counter.Names.Source);
+    }
+
+    [Fact]
+    public void Read_UdpToClosedPortInOwnNamespace_CountsEverySendAsNoSocket()
+    {
+        using DropReasonCounter counter = DropReasonCounter.Open();
+        int reason = counter.Names.ValueOf(NoSocket);
+        ulong[] before = new ulong[counter.Slots];
+        ulong[] after = new ulong[counter.Slots];
+        using NetworkNamespace ns = NetworkNamespace.Create("nd-abpf");
+        ns.Exec("ip link set lo up");
+
+        counter.Read(before);
+        int sent = DropReasonLab.SendToClosedPort(ns, datagrams: 2000);
+        counter.Read(after);
+
+        Assert.Equal(2000, sent);
+        Assert.InRange(after[reason] - before[reason], (ulong)sent, ulong.MaxValue);
+    }
+
+    [Fact]
+    public void Read_UnreadUdpSocketOverflowsInOwnNamespace_CountsEveryLostDatagramAsSocketRcvbuff()
+    {
+        using DropReasonCounter counter = DropReasonCounter.Open();
+        int reason = counter.Names.ValueOf(SocketReceiveBuffer);
+        ulong[] before = new ulong[counter.Slots];
+        ulong[] after = new ulong[counter.Slots];
+        using NetworkNamespace ns = NetworkNamespace.Create("nd-abpf");
+        ns.Exec("ip link set lo up");
+
+        counter.Read(before);
+        (int sent, int received) = DropReasonLab.OverflowReceiveBuffer(ns, datagrams: 1000);
+        counter.Read(after);
+
+        int lost = sent - received;
+        Assert.Equal(1000, sent);
+        Assert.InRange(lost, 900, 1000); // the smallest receive buffer holds a handful of 512-byte datagrams
+        Assert.InRange(after[reason] - before[reason], (ulong)lost, ulong.MaxValue);
+    }
+}
