@@ -191,6 +191,62 @@ internal static class BpfObjects
         return errno == Interop.Errno.ENOENT ? 0u : throw Refused(programs ? "BPF_PROG_GET_NEXT_ID" : "BPF_MAP_GET_NEXT_ID", errno);
     }
 
+    /// <summary>The kernel-wide id of a program or map fd (what <c>bpftool prog show id N</c> takes).</summary>
+    public static uint IdOf(SafeFdHandle fd) => IdOf((int)fd.DangerousGetHandle());
+
+    /// <inheritdoc cref="IdOf(SafeFdHandle)"/>
+    public static unsafe uint IdOf(int fd)
+    {
+        Interop.Bpf.ObjInfoHead head = default;
+        var attr = new Interop.Bpf.ObjGetInfoAttr
+        {
+            bpf_fd = (uint)fd,
+            info_len = (uint)sizeof(Interop.Bpf.ObjInfoHead),
+            info = (ulong)&head,
+        };
+        return Interop.Bpf.Call(Interop.Bpf.BPF_OBJ_GET_INFO_BY_FD, ref attr) == 0
+            ? head.id
+            : throw Refused("BPF_OBJ_GET_INFO_BY_FD", Marshal.GetLastPInvokeError());
+    }
+
+    /// <summary>Every loaded program's (or map's) id, walking BPF_*_GET_NEXT_ID from 0; needs CAP_SYS_ADMIN.</summary>
+    public static List<uint> LoadedIds(bool programs)
+    {
+        var ids = new List<uint>();
+        for (uint id = NextId(programs, 0); id != 0; id = NextId(programs, id))
+        {
+            ids.Add(id);
+        }
+
+        return ids;
+    }
+
+    /// <summary>The name a loaded program (or map) was given, or null when the id is gone; needs CAP_SYS_ADMIN.</summary>
+    public static unsafe string? NameOf(bool program, uint id)
+    {
+        var byId = new Interop.Bpf.GetNextIdAttr { start_id = id };
+        int fd = Interop.Bpf.Call(program ? Interop.Bpf.BPF_PROG_GET_FD_BY_ID : Interop.Bpf.BPF_MAP_GET_FD_BY_ID, ref byId);
+        if (fd < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            return errno == Interop.Errno.ENOENT ? null : throw Refused("BPF_*_GET_FD_BY_ID", errno);
+        }
+
+        using var handle = new SafeFdHandle(fd);
+        int nameOffset = program ? Interop.Bpf.bpf_prog_info_name : Interop.Bpf.bpf_map_info_name;
+        byte* info = stackalloc byte[nameOffset + 16];
+        new Span<byte>(info, nameOffset + 16).Clear();
+        var attr = new Interop.Bpf.ObjGetInfoAttr { bpf_fd = (uint)fd, info_len = (uint)(nameOffset + 16), info = (ulong)info };
+        if (Interop.Bpf.Call(Interop.Bpf.BPF_OBJ_GET_INFO_BY_FD, ref attr) != 0)
+        {
+            throw Refused("BPF_OBJ_GET_INFO_BY_FD", Marshal.GetLastPInvokeError());
+        }
+
+        var name = new ReadOnlySpan<byte>(info + nameOffset, 16);
+        int end = name.IndexOf((byte)0);
+        return Encoding.ASCII.GetString(end < 0 ? name : name[..end]);
+    }
+
     private static unsafe void CopyName(string name, byte* destination)
     {
         // BPF_OBJ_NAME_LEN is 16 with the NUL; the kernel accepts [A-Za-z0-9_.] only (bpf_obj_name_cpy).

@@ -17,6 +17,9 @@ public sealed class DropReasonCounter : IDisposable
     /// <summary>The raw tracepoint's name (include/trace/events/skb.h <c>TRACE_EVENT(kfree_skb, ...)</c>).</summary>
     public const string TracepointName = "kfree_skb";
 
+    /// <summary>The name the map and the program carry (<c>bpftool prog show name netdrop_reasons</c>).</summary>
+    public const string ObjectName = "netdrop_reasons";
+
     private readonly SafeFdHandle _map;
     private readonly SafeFdHandle _program;
     private readonly SafeFdHandle[] _attachments; // the raw tracepoint fd, or one perf event fd per CPU
@@ -30,6 +33,12 @@ public sealed class DropReasonCounter : IDisposable
         _attachments = attachments;
         _perCpu = new ulong[cpus];
     }
+
+    /// <summary>The program's kernel-wide id (<c>bpftool prog show id N</c>).</summary>
+    public uint ProgramId => BpfObjects.IdOf(_program);
+
+    /// <summary>The map's kernel-wide id (<c>bpftool map dump id N</c>).</summary>
+    public uint MapId => BpfObjects.IdOf(_map);
 
     /// <summary>What the program was assembled from (names, where the reason is, raw tracepoint or tracefs).</summary>
     public DropReasonSource Source { get; }
@@ -76,7 +85,13 @@ public sealed class DropReasonCounter : IDisposable
     }
 
     /// <summary>Creates the map, loads the program and attaches it as <paramref name="source"/> says.</summary>
-    public static DropReasonCounter Open(DropReasonSource source)
+    public static DropReasonCounter Open(DropReasonSource source) => Open(source, TracepointName, DropReasonProgram.Assemble);
+
+    /// <summary>
+    /// As <see cref="Open(DropReasonSource)"/>, with the raw tracepoint's name and the assembler given: tests make
+    /// setup fail after the map (a program the verifier refuses) or after the program (a tracepoint that does not exist).
+    /// </summary>
+    internal static DropReasonCounter Open(DropReasonSource source, string rawTracepoint, Func<DropReasonSource, int, int, BpfInstruction[]> assemble)
     {
         ArgumentNullException.ThrowIfNull(source);
         int cpus = PossibleCpus.Read();
@@ -86,16 +101,16 @@ public sealed class DropReasonCounter : IDisposable
         var attachments = new List<SafeFdHandle>();
         try
         {
-            map = BpfObjects.CreatePerCpuArray(slots, "netdrop_reasons");
-            BpfInstruction[] instructions = DropReasonProgram.Assemble(source, (int)map.DangerousGetHandle(), slots);
+            map = BpfObjects.CreatePerCpuArray(slots, ObjectName);
+            BpfInstruction[] instructions = assemble(source, (int)map.DangerousGetHandle(), slots);
             if (source.IsRawTracepoint)
             {
-                program = BpfObjects.LoadProgram(Interop.Bpf.BPF_PROG_TYPE_RAW_TRACEPOINT, instructions, "netdrop_reasons");
-                attachments.Add(BpfObjects.OpenRawTracepoint(TracepointName, program));
+                program = BpfObjects.LoadProgram(Interop.Bpf.BPF_PROG_TYPE_RAW_TRACEPOINT, instructions, ObjectName);
+                attachments.Add(BpfObjects.OpenRawTracepoint(rawTracepoint, program));
             }
             else
             {
-                program = BpfObjects.LoadProgram(Interop.Bpf.BPF_PROG_TYPE_TRACEPOINT, instructions, "netdrop_reasons");
+                program = BpfObjects.LoadProgram(Interop.Bpf.BPF_PROG_TYPE_TRACEPOINT, instructions, ObjectName);
                 // NOTE: possible CPUs are numbered 0..n-1 on every architecture Linux runs NetDrop on; one offline
                 // now is skipped and stays uncounted if it comes online later.
                 for (int cpu = 0; cpu < cpus; cpu++)

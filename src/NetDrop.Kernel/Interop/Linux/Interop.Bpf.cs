@@ -18,6 +18,9 @@ internal static partial class Interop
         internal const int BPF_PROG_LOAD = 5;
         internal const int BPF_PROG_GET_NEXT_ID = 11;
         internal const int BPF_MAP_GET_NEXT_ID = 12;
+        internal const int BPF_PROG_GET_FD_BY_ID = 13;
+        internal const int BPF_MAP_GET_FD_BY_ID = 14;
+        internal const int BPF_OBJ_GET_INFO_BY_FD = 15;
         internal const int BPF_RAW_TRACEPOINT_OPEN = 17;
 
         internal const uint BPF_MAP_TYPE_PERCPU_ARRAY = 6;
@@ -63,12 +66,37 @@ internal static partial class Interop
             public unsafe fixed byte prog_name[16]; // BPF_OBJ_NAME_LEN
         }
 
+        // Offsets of the name[BPF_OBJ_NAME_LEN] member: struct bpf_prog_info (type, id, tag[8], jited_prog_len,
+        // xlated_prog_len, jited_prog_insns, xlated_prog_insns, load_time, created_by_uid, nr_map_ids, map_ids, name)
+        // and struct bpf_map_info (type, id, key_size, value_size, max_entries, map_flags, name).
+        internal const int bpf_prog_info_name = 64;
+        internal const int bpf_map_info_name = 24;
+
         [StructLayout(LayoutKind.Sequential)]
         internal struct GetNextIdAttr // union bpf_attr, BPF_*_GET_NEXT_ID
         {
             public uint start_id;
             public uint next_id;
             public uint open_flags;
+        }
+
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct ObjGetInfoAttr // union bpf_attr, BPF_OBJ_GET_INFO_BY_FD (struct info)
+        {
+            public uint bpf_fd;
+            public uint info_len;
+            public ulong info;
+        }
+
+        /// <summary>
+        /// The first two fields of struct bpf_prog_info and struct bpf_map_info alike (type, id): the kernel copies
+        /// min(info_len, its size) bytes, so asking for 8 is valid (kernel/bpf/syscall.c <c>bpf_prog_get_info_by_fd</c>).
+        /// </summary>
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct ObjInfoHead
+        {
+            public uint type;
+            public uint id;
         }
 
         [StructLayout(LayoutKind.Sequential)]
