@@ -117,7 +117,7 @@ internal static class BpfObjects
 
     /// <summary>
     /// perf_event_open(PERF_TYPE_TRACEPOINT, config = id) on one CPU for every process (pid -1), then
-    /// PERF_EVENT_IOC_SET_BPF and ENABLE: a tracepoint program runs for the events of one perf fd, hence one per CPU.
+    /// PERF_EVENT_IOC_SET_BPF and ENABLE.
     /// Returns null for a possible CPU that is offline (ENODEV, kernel/events/core.c <c>find_get_context</c>).
     /// </summary>
     public static unsafe SafeFdHandle? OpenTracepointEvent(int tracepointId, int cpu, SafeFdHandle program)

@@ -22,7 +22,7 @@ public sealed class DropReasonCounter : IDisposable
 
     private readonly SafeFdHandle _map;
     private readonly SafeFdHandle _program;
-    private readonly SafeFdHandle[] _attachments; // the raw tracepoint fd, or one perf event fd per CPU
+    private readonly SafeFdHandle[] _attachments; // the raw tracepoint fd, or the one perf event fd
     private readonly ulong[] _perCpu;
 
     private DropReasonCounter(DropReasonSource source, SafeFdHandle map, SafeFdHandle program, SafeFdHandle[] attachments, int cpus)
@@ -111,14 +111,25 @@ public sealed class DropReasonCounter : IDisposable
             else
             {
                 program = BpfObjects.LoadProgram(Interop.Bpf.BPF_PROG_TYPE_TRACEPOINT, instructions, ObjectName);
-                // NOTE: possible CPUs are numbered 0..n-1 on every architecture Linux runs NetDrop on; one offline
-                // now is skipped and stays uncounted if it comes online later.
-                for (int cpu = 0; cpu < cpus; cpu++)
+
+                // NOTE: one perf event serves every CPU. The program joins the tracepoint's own prog_array
+                // (kernel/trace/bpf_trace.c perf_event_attach_bpf_prog: event->tp_event->prog_array; attaching the
+                // same program through a second CPU's event fails with EEXIST), and include/trace/perf.h
+                // perf_trace_##call runs that array on any CPU, even one with no perf event of its own
+                // (!bpf_prog_array_valid(event_call) && hlist_empty(head) is its only early return).
+                // The first CPU that is online takes it.
+                for (int cpu = 0; cpu < cpus && attachments.Count == 0; cpu++)
                 {
                     if (BpfObjects.OpenTracepointEvent(source.TracepointId, cpu, program) is { } attachment)
                     {
                         attachments.Add(attachment);
                     }
+                }
+
+                if (attachments.Count == 0)
+                {
+                    throw new DropReasonsUnavailableException(DropReasonsMissing.Tracepoint,
+                        $"perf_event_open found none of the {cpus} possible CPUs online to attach the kfree_skb tracepoint on.");
                 }
             }
 

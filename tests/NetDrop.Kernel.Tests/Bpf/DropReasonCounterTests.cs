@@ -66,4 +66,44 @@ public sealed class DropReasonCounterTests
         Assert.InRange(lost, 900, 1000); // the smallest receive buffer holds a handful of 512-byte datagrams
         Assert.InRange(after[reason] - before[reason], (ulong)lost, ulong.MaxValue);
     }
+
+    [Fact]
+    public void Open_TracefsOnlyInAPrivateMountNamespace_OnePerfEventOnCpu0CountsNoSocketDropsOnTheLastCpu()
+    {
+        Assert.False(PrivateTracefs.IsMountedHere(), "tracefs is mounted on the host; this test must not depend on it");
+
+        // No BTF given: the format file under the private tracefs is the only source, so the tracepoint program reads
+        // the record's reason field (offset 36 on 6.18) and is attached with one perf_event_open, on CPU 0. The drops are
+        // made on the last CPU, which has no perf event: they are counted only if the attach is tracepoint-wide.
+        using DropReasonCounter counter = PrivateTracefs.Run(
+            () => DropReasonCounter.Open("/nonexistent/vmlinux", PrivateTracefs.Mountpoint));
+        Assert.False(PrivateTracefs.IsMountedHere());
+        Assert.False(counter.Source.IsRawTracepoint);
+        Assert.Equal(Path.Join(PrivateTracefs.Mountpoint, TracepointFormatFile.RelativePath), counter.Names.Source);
+
+        int reason = counter.Names.ValueOf(NoSocket);
+        ulong[] before = new ulong[counter.Slots];
+        ulong[] after = new ulong[counter.Slots];
+        using NetworkNamespace ns = NetworkNamespace.Create("nd-abpf");
+        ns.Exec("ip link set lo up");
+
+        counter.Read(before);
+        int sent = DropReasonLab.SendToClosedPort(ns, datagrams: 1000, onCpu: Environment.ProcessorCount - 1);
+        counter.Read(after);
+
+        Assert.True(Environment.ProcessorCount > 1, "needs two CPUs to show one perf event counts another CPU's drops");
+        Assert.Equal(1000, sent);
+        Assert.InRange(after[reason] - before[reason], (ulong)sent, ulong.MaxValue);
+    }
+
+    [Fact]
+    public void Open_NeitherBtfNorTracefs_RefusesNamingBoth()
+    {
+        var refusal = Assert.Throws<DropReasonsUnavailableException>(
+            () => DropReasonCounter.Open("/nonexistent/vmlinux", "/nonexistent/tracing"));
+
+        Assert.Equal(DropReasonsMissing.BtfAndTracefs, refusal.Missing);
+        Assert.Contains("/nonexistent/vmlinux", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("/nonexistent/tracing", refusal.Message, StringComparison.Ordinal);
+    }
 }

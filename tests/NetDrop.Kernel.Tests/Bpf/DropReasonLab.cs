@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using NetDrop.Kernel.Tests.TestSupport;
 
 namespace NetDrop.Kernel.Tests.Bpf;
@@ -8,7 +9,7 @@ namespace NetDrop.Kernel.Tests.Bpf;
 /// Induces drops with known reasons inside a network namespace the test created, and returns what the test itself
 /// witnessed. Every loop is bounded in count; traffic goes only to the namespace's own loopback.
 /// </summary>
-internal static class DropReasonLab
+internal static partial class DropReasonLab
 {
     /// <summary>
     /// Sends <paramref name="datagrams"/> UDP datagrams to 127.0.0.1:<paramref name="closedPort"/>, where nothing
@@ -17,10 +18,21 @@ internal static class DropReasonLab
     /// (net/ipv4/udp.c: <c>drop_reason = SKB_DROP_REASON_NO_SOCKET</c> before <c>icmp_send(..., ICMP_PORT_UNREACH)</c>).
     /// Unconnected, so the ICMP errors never turn a later send into ECONNREFUSED.
     /// </summary>
-    public static int SendToClosedPort(NetworkNamespace ns, int datagrams, int closedPort = 9)
+    /// <param name="onCpu">Pins the sending thread to this CPU first, -1 for none: loopback delivers in the sender's
+    /// softirq (netif_rx queues to this CPU's backlog), so the drops happen on that CPU.</param>
+    public static int SendToClosedPort(NetworkNamespace ns, int datagrams, int closedPort = 9, int onCpu = -1)
     {
         return ns.Run(() =>
         {
+            if (onCpu >= 0)
+            {
+                ulong mask = 1UL << onCpu;
+                if (sched_setaffinity(0, sizeof(ulong), ref mask) != 0)
+                {
+                    throw new InvalidOperationException($"sched_setaffinity(CPU {onCpu}) failed: errno {Marshal.GetLastPInvokeError()}");
+                }
+            }
+
             using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
             var target = new IPEndPoint(IPAddress.Loopback, closedPort);
             byte[] payload = new byte[16];
@@ -74,4 +86,7 @@ internal static class DropReasonLab
             return (sent, received);
         });
     }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int sched_setaffinity(int pid, nuint cpusetsize, ref ulong mask);
 }
