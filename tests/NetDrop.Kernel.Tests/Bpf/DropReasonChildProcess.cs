@@ -6,7 +6,8 @@ namespace NetDrop.Kernel.Tests.Bpf;
 /// <summary>
 /// The test assembly's entry point (the test host never calls it): <c>dotnet exec NetDrop.Kernel.Tests.dll
 /// hold-drop-reasons FILE</c> opens a <see cref="DropReasonCounter"/>, writes "programId mapId" to FILE and waits
-/// (at most 2 minutes) to be killed, so a test can SIGKILL a process that holds the program attached.
+/// (at most 2 minutes) to be killed, so a test can SIGKILL a process that holds the program attached;
+/// <c>measure-drop-reasons</c> prints the cost figures (<see cref="DropReasonMeasurement"/>).
 /// </summary>
 public static class DropReasonChildProcess
 {
@@ -14,6 +15,11 @@ public static class DropReasonChildProcess
 
     public static int Main(string[] args)
     {
+        if (args is [DropReasonMeasurement.Verb])
+        {
+            return DropReasonMeasurement.Run(Console.Out);
+        }
+
         if (args is not [Verb, string file])
         {
             return 2;

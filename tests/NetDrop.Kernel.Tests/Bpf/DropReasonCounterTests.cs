@@ -106,4 +106,13 @@ public sealed class DropReasonCounterTests
         Assert.Contains("/nonexistent/vmlinux", refusal.Message, StringComparison.Ordinal);
         Assert.Contains("/nonexistent/tracing", refusal.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Read_Warm_AllocatesNothing()
+    {
+        using DropReasonCounter counter = DropReasonCounter.Open();
+        ulong[] counts = new ulong[counter.Slots];
+
+        Assert.Equal(0, Allocations.PerCalls(() => counter.Read(counts), warmup: 20, measured: 200));
+    }
 }
