@@ -25,6 +25,7 @@ internal readonly struct BpfInstruction
     private const byte OpMov = 0xb0;
     private const byte JumpAlways = 0x00;
     private const byte JumpEqual = 0x10;
+    private const byte JumpNotEqual = 0x50;
     private const byte JumpLessThan = 0xa0; // unsigned
     private const byte OpCall = 0x80;
     private const byte OpExit = 0x90;
@@ -72,6 +73,10 @@ internal readonly struct BpfInstruction
     /// <summary><c>if dst == imm goto +offset</c>.</summary>
     public static BpfInstruction JumpIfEqual(BpfRegister destination, int immediate, short offset) =>
         new(ClassJmp | JumpEqual | SourceK, destination, BpfRegister.R0, offset, immediate);
+
+    /// <summary><c>if dst != imm goto +offset</c>.</summary>
+    public static BpfInstruction JumpIfNotEqual(BpfRegister destination, int immediate, short offset) =>
+        new(ClassJmp | JumpNotEqual | SourceK, destination, BpfRegister.R0, offset, immediate);
 
     /// <summary><c>if dst &lt; imm goto +offset</c>, unsigned.</summary>
     public static BpfInstruction JumpIfLess(BpfRegister destination, int immediate, short offset) =>

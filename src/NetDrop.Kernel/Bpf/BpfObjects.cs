@@ -15,18 +15,25 @@ internal static class BpfObjects
     private const int ENOSYS = 38;
     private const int LogSize = 64 * 1024;
 
-    public static unsafe SafeFdHandle CreatePerCpuArray(int entries, string name)
+    public static SafeFdHandle CreatePerCpuArray(int entries, string name) =>
+        CreateMap(Interop.Bpf.BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(uint), entries, name);
+
+    /// <summary>A per-CPU hash of 8-byte keys (reason, namespace inode) to 8-byte counters.</summary>
+    public static SafeFdHandle CreatePerCpuHash(int entries, string name) =>
+        CreateMap(Interop.Bpf.BPF_MAP_TYPE_PERCPU_HASH, sizeof(ulong), entries, name);
+
+    private static unsafe SafeFdHandle CreateMap(uint type, int keySize, int entries, string name)
     {
         var attr = new Interop.Bpf.MapCreateAttr
         {
-            map_type = Interop.Bpf.BPF_MAP_TYPE_PERCPU_ARRAY,
-            key_size = sizeof(uint),
+            map_type = type,
+            key_size = (uint)keySize,
             value_size = sizeof(ulong),
             max_entries = (uint)entries,
         };
         CopyName(name, attr.map_name);
         int fd = Interop.Bpf.Call(Interop.Bpf.BPF_MAP_CREATE, ref attr);
-        return fd >= 0 ? new SafeFdHandle(fd) : throw Refused("BPF_MAP_CREATE (per-CPU array)", Marshal.GetLastPInvokeError());
+        return fd >= 0 ? new SafeFdHandle(fd) : throw Refused($"BPF_MAP_CREATE (type {type})", Marshal.GetLastPInvokeError());
     }
 
     /// <summary>Loads a program; a verifier refusal throws with the verifier's log in the message.</summary>
@@ -163,14 +170,17 @@ internal static class BpfObjects
     }
 
     /// <summary>Reads one key of a per-CPU map: one 8-byte value per possible CPU into <paramref name="perCpu"/>.</summary>
-    public static unsafe int LookupPerCpu(SafeFdHandle map, uint key, Span<ulong> perCpu)
+    public static unsafe int LookupPerCpu(SafeFdHandle map, uint key, Span<ulong> perCpu) => LookupPerCpu(map, &key, perCpu);
+
+    /// <summary>As <see cref="LookupPerCpu(SafeFdHandle, uint, Span{ulong})"/> with a key of the map's key size; ENOENT when absent.</summary>
+    public static unsafe int LookupPerCpu(SafeFdHandle map, void* key, Span<ulong> perCpu)
     {
         fixed (ulong* values = perCpu)
         {
             var attr = new Interop.Bpf.MapElemAttr
             {
                 map_fd = (uint)map.DangerousGetHandle(),
-                key = (ulong)&key,
+                key = (ulong)key,
                 value = (ulong)values,
             };
             return Interop.Bpf.Call(Interop.Bpf.BPF_MAP_LOOKUP_ELEM, ref attr) == 0 ? 0 : Marshal.GetLastPInvokeError();

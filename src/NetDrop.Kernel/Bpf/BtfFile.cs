@@ -159,8 +159,12 @@ public static class BtfFile
         }
 
         DropReasonNames names = ReadEnum(types, strings, offsets[enumId], path);
-        int argument = ReasonArgument(types, offsets, prototypeId, enumId, path);
-        return new DropReasonSource(names, IsRawTracepoint: true, ReasonOffset: argument * 8, ReasonSize: 8, TracepointId: 0);
+        int argument = ReasonArgument(types, strings, offsets, prototypeId, enumId, path, out int skbArgument);
+        NamespaceKeyOffsets? keys = skbArgument < 0 ? null : NamespaceOffsets(types, strings, offsets, skbArgument);
+        return new DropReasonSource(names, IsRawTracepoint: true, ReasonOffset: argument * 8, ReasonSize: 8, TracepointId: 0)
+        {
+            Namespace = keys,
+        };
     }
 
     private static DropReasonNames ReadEnum(ReadOnlySpan<byte> types, ReadOnlySpan<byte> strings, int at, string path)
@@ -189,8 +193,9 @@ public static class BtfFile
         return DropReasonNamesBuilder.Build(pairs, path);
     }
 
-    private static int ReasonArgument(ReadOnlySpan<byte> types, List<int> offsets, int typedefId, int enumId, string path)
+    private static int ReasonArgument(ReadOnlySpan<byte> types, ReadOnlySpan<byte> strings, List<int> offsets, int typedefId, int enumId, string path, out int skbArgument)
     {
+        skbArgument = -1;
         // typedef btf_trace_kfree_skb -> PTR -> FUNC_PROTO (void *__data, struct sk_buff *, void *, enum skb_drop_reason, ...)
         int pointer = Resolve(types, offsets, (int)ReadU32(types, offsets[typedefId] + 8), path);
         if (pointer <= 0 || KindOf(types, offsets[pointer]) != KindPtr)
@@ -219,6 +224,14 @@ public static class BtfFile
 
                 reason = i;
             }
+            else if (skbArgument < 0 && parameter > 0 && KindOf(types, offsets[parameter]) == KindPtr)
+            {
+                int target = Resolve(types, offsets, (int)ReadU32(types, offsets[parameter] + 8), path);
+                if (target > 0 && KindOf(types, offsets[target]) == KindStruct && NameIs(strings, ReadU32(types, offsets[target]), "sk_buff"u8))
+                {
+                    skbArgument = i - 1;
+                }
+            }
         }
 
         // The first parameter is bpf_probe.h's void *__data, which the raw tracepoint's args[] does not carry.
@@ -235,6 +248,82 @@ public static class BtfFile
         }
 
         return reason - 1;
+    }
+
+    /// <summary>
+    /// The member offsets the namespace key needs, or null when any is missing (the counter then keys by reason only):
+    /// <c>skb-&gt;dev</c> (struct sk_buff, inside anonymous unions), <c>dev-&gt;nd_net.net</c> (possible_net_t) and
+    /// <c>net-&gt;ns.inum</c> (struct ns_common), the inode <c>/proc/PID/ns/net</c> shows (fs/nsfs.c).
+    /// </summary>
+    private static NamespaceKeyOffsets? NamespaceOffsets(ReadOnlySpan<byte> types, ReadOnlySpan<byte> strings, List<int> offsets, int skbArgument)
+    {
+        int dev = MemberOffset(types, strings, offsets, "sk_buff"u8, ["dev"u8.ToArray()]);
+        int net = MemberOffset(types, strings, offsets, "net_device"u8, ["nd_net"u8.ToArray(), "net"u8.ToArray()]);
+        int inum = MemberOffset(types, strings, offsets, "net"u8, ["ns"u8.ToArray(), "inum"u8.ToArray()]);
+        return dev < 0 || net < 0 || inum < 0 ? null : new NamespaceKeyOffsets(skbArgument * 8, dev, net, inum);
+    }
+
+    /// <summary>Byte offset of a member path (<c>nd_net.net</c>) in the named struct, looking into anonymous members; -1 if absent.</summary>
+    private static int MemberOffset(ReadOnlySpan<byte> types, ReadOnlySpan<byte> strings, List<int> offsets, ReadOnlySpan<byte> structName, byte[][] path)
+    {
+        int structId = -1;
+        for (int id = 1; id < offsets.Count && structId < 0; id++)
+        {
+            // The first complete struct of that name (a forward declaration is KindFwd, not KindStruct).
+            if (KindOf(types, offsets[id]) == KindStruct && NameIs(strings, ReadU32(types, offsets[id]), structName))
+            {
+                structId = id;
+            }
+        }
+
+        int total = 0;
+        foreach (byte[] member in path)
+        {
+            if (structId < 0 || FindMember(types, strings, offsets, structId, member, depth: 0) is not ({ } bits, int memberType) || bits % 8 != 0)
+            {
+                return -1;
+            }
+
+            total += bits / 8;
+            structId = Resolve(types, offsets, memberType, "BTF");
+            if (structId > 0 && KindOf(types, offsets[structId]) is not (KindStruct or KindUnion))
+            {
+                structId = -1; // the last member of the path may be a scalar; a middle one must be a struct
+            }
+        }
+
+        return total;
+    }
+
+    private static (int? Bits, int Type) FindMember(ReadOnlySpan<byte> types, ReadOnlySpan<byte> strings, List<int> offsets, int id, ReadOnlySpan<byte> name, int depth)
+    {
+        int at = offsets[id];
+        uint info = ReadU32(types, at + 4);
+        int vlen = (int)(info & 0xffff);
+        bool bitfields = (info >> 31) != 0; // kind_flag: offset bits 0-23 are the offset, 24-31 the bitfield size
+        for (int i = 0; i < vlen && depth < 8; i++)
+        {
+            int member = at + TypeLength + (12 * i); // struct btf_member { u32 name_off; u32 type; u32 offset; }
+            uint nameOffset = ReadU32(types, member);
+            int type = (int)ReadU32(types, member + 4);
+            uint offset = ReadU32(types, member + 8);
+            int bits = (int)(bitfields ? offset & 0xffffff : offset);
+            if (nameOffset == 0)
+            {
+                int inner = Resolve(types, offsets, type, "BTF");
+                if (inner > 0 && KindOf(types, offsets[inner]) is KindStruct or KindUnion
+                    && FindMember(types, strings, offsets, inner, name, depth + 1) is ({ } innerBits, int innerType))
+                {
+                    return (bits + innerBits, innerType);
+                }
+            }
+            else if (NameIs(strings, nameOffset, name))
+            {
+                return (bits, type);
+            }
+        }
+
+        return (null, 0);
     }
 
     /// <summary>Follows typedef, const, volatile, restrict and type tags to the type they qualify.</summary>

@@ -20,15 +20,20 @@ public sealed class DropReasonCounter : IDisposable
     /// <summary>The name the map and the program carry (<c>bpftool prog show name netdrop_reasons</c>).</summary>
     public const string ObjectName = "netdrop_reasons";
 
+    /// <summary>Distinct (reason, namespace) pairs the namespace map holds; past that, new pairs are counted host-wide only.</summary>
+    public const int NamespaceKeyCapacity = 16384;
+
     private readonly SafeFdHandle _map;
+    private readonly SafeFdHandle? _namespaceMap;
     private readonly SafeFdHandle _program;
     private readonly SafeFdHandle[] _attachments; // the raw tracepoint fd, or the one perf event fd
     private readonly ulong[] _perCpu;
 
-    private DropReasonCounter(DropReasonSource source, SafeFdHandle map, SafeFdHandle program, SafeFdHandle[] attachments, int cpus)
+    private DropReasonCounter(DropReasonSource source, SafeFdHandle map, SafeFdHandle? namespaceMap, SafeFdHandle program, SafeFdHandle[] attachments, int cpus)
     {
         Source = source;
         _map = map;
+        _namespaceMap = namespaceMap;
         _program = program;
         _attachments = attachments;
         _perCpu = new ulong[cpus];
@@ -42,6 +47,12 @@ public sealed class DropReasonCounter : IDisposable
 
     /// <summary>What the program was assembled from (names, where the reason is, raw tracepoint or tracefs).</summary>
     public DropReasonSource Source { get; }
+
+    /// <summary>
+    /// True when drops are also counted per network namespace (<see cref="ReadNamespace"/>): BTF gave every offset
+    /// (<see cref="DropReasonSource.Namespace"/>). False on the tracefs path, or when an offset was not found.
+    /// </summary>
+    public bool KeysByNamespace => _namespaceMap is not null;
 
     /// <summary>The reason names; a buffer for <see cref="Read"/> has <see cref="Slots"/> entries.</summary>
     public DropReasonNames Names => Source.Names;
@@ -85,24 +96,35 @@ public sealed class DropReasonCounter : IDisposable
     }
 
     /// <summary>Creates the map, loads the program and attaches it as <paramref name="source"/> says.</summary>
-    public static DropReasonCounter Open(DropReasonSource source) => Open(source, TracepointName, DropReasonProgram.Assemble);
+    public static DropReasonCounter Open(DropReasonSource source) =>
+        Open(source, TracepointName, (s, map, namespaceMap, slots) => DropReasonProgram.Assemble(s, map, slots, namespaceMap));
 
     /// <summary>
     /// As <see cref="Open(DropReasonSource)"/>, with the raw tracepoint's name and the assembler given: tests make
     /// setup fail after the map (a program the verifier refuses) or after the program (a tracepoint that does not exist).
     /// </summary>
-    internal static DropReasonCounter Open(DropReasonSource source, string rawTracepoint, Func<DropReasonSource, int, int, BpfInstruction[]> assemble)
+    internal static DropReasonCounter Open(DropReasonSource source, string rawTracepoint, Func<DropReasonSource, int, int, BpfInstruction[]> assemble) =>
+        Open(source, rawTracepoint, (s, map, _, slots) => assemble(s, map, slots));
+
+    private static DropReasonCounter Open(DropReasonSource source, string rawTracepoint, Func<DropReasonSource, int, int, int, BpfInstruction[]> assemble)
     {
         ArgumentNullException.ThrowIfNull(source);
         int cpus = PossibleCpus.Read();
         int slots = source.Names.Count + 1;
         SafeFdHandle? map = null;
+        SafeFdHandle? namespaceMap = null;
         SafeFdHandle? program = null;
         var attachments = new List<SafeFdHandle>();
         try
         {
             map = BpfObjects.CreatePerCpuArray(slots, ObjectName);
-            BpfInstruction[] instructions = assemble(source, (int)map.DangerousGetHandle(), slots);
+            if (source.IsRawTracepoint && source.Namespace is not null)
+            {
+                namespaceMap = BpfObjects.CreatePerCpuHash(NamespaceKeyCapacity, ObjectName + "_ns");
+            }
+
+            BpfInstruction[] instructions = assemble(source, (int)map.DangerousGetHandle(),
+                namespaceMap is null ? -1 : (int)namespaceMap.DangerousGetHandle(), slots);
             if (source.IsRawTracepoint)
             {
                 program = BpfObjects.LoadProgram(Interop.Bpf.BPF_PROG_TYPE_RAW_TRACEPOINT, instructions, ObjectName);
@@ -133,7 +155,7 @@ public sealed class DropReasonCounter : IDisposable
                 }
             }
 
-            return new DropReasonCounter(source, map, program, [.. attachments], cpus);
+            return new DropReasonCounter(source, map, namespaceMap, program, [.. attachments], cpus);
         }
         catch
         {
@@ -143,6 +165,7 @@ public sealed class DropReasonCounter : IDisposable
             }
 
             program?.Dispose();
+            namespaceMap?.Dispose();
             map?.Dispose();
             throw;
         }
@@ -180,6 +203,49 @@ public sealed class DropReasonCounter : IDisposable
         }
     }
 
+    /// <summary>
+    /// Writes the drops of one network namespace per slot (cumulative, summed over CPUs) into
+    /// <paramref name="destination"/>: the namespace is the one of the device the packet was on
+    /// (<c>skb-&gt;dev-&gt;nd_net</c>), given by the inode of its <c>/proc/PID/ns/net</c> or <c>/run/netns/NAME</c>.
+    /// Drops of a packet with no device (<c>skb-&gt;dev</c> NULL, e.g. a socket's queue being purged) are counted
+    /// host-wide only. Allocation-free.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Not <see cref="KeysByNamespace"/>.</exception>
+    public unsafe void ReadNamespace(uint namespaceInode, Span<ulong> destination)
+    {
+        ObjectDisposedException.ThrowIf(_map.IsClosed, this);
+        SafeFdHandle map = _namespaceMap ?? throw new InvalidOperationException("This counter counts per reason only (no BTF offsets for the namespace).");
+        if (destination.Length < Slots)
+        {
+            throw new ArgumentException($"The buffer has {destination.Length} entries; {Slots} are needed.", nameof(destination));
+        }
+
+        for (int slot = 0; slot < Slots; slot++)
+        {
+            // struct { u32 reason; u32 inum; }, as the program stores it at fp-8.
+            ulong key = (uint)slot | ((ulong)namespaceInode << 32);
+            int errno = BpfObjects.LookupPerCpu(map, &key, _perCpu);
+            if (errno == Interop.Errno.ENOENT)
+            {
+                destination[slot] = 0;
+                continue;
+            }
+
+            if (errno != 0)
+            {
+                throw new KernelSourceException("BPF_MAP_LOOKUP_ELEM netdrop_reasons_ns", errno);
+            }
+
+            ulong sum = 0;
+            foreach (ulong value in _perCpu)
+            {
+                sum += value;
+            }
+
+            destination[slot] = sum;
+        }
+    }
+
     /// <summary>Detaches the program, then closes the program and the map; the kernel frees them with the last fd.</summary>
     public void Dispose()
     {
@@ -189,6 +255,7 @@ public sealed class DropReasonCounter : IDisposable
         }
 
         _program.Dispose();
+        _namespaceMap?.Dispose();
         _map.Dispose();
     }
 }

@@ -11,4 +11,11 @@ namespace NetDrop.Kernel.Bpf;
 /// tracepoint, the format file's <c>offset:</c> for a tracepoint.</param>
 /// <param name="ReasonSize">Bytes to load: 8 for a raw tracepoint argument, the format's <c>size:</c> (4) otherwise.</param>
 /// <param name="TracepointId">The tracepoint's <c>id</c> (perf config); 0 for a raw tracepoint.</param>
-public sealed record DropReasonSource(DropReasonNames Names, bool IsRawTracepoint, int ReasonOffset, int ReasonSize, int TracepointId);
+public sealed record DropReasonSource(DropReasonNames Names, bool IsRawTracepoint, int ReasonOffset, int ReasonSize, int TracepointId)
+{
+    /// <summary>
+    /// Where the drop's network namespace is (raw tracepoint with BTF only), or null: then drops are counted per
+    /// reason only, host-wide.
+    /// </summary>
+    public NamespaceKeyOffsets? Namespace { get; init; }
+}

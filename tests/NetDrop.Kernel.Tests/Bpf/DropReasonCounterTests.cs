@@ -6,8 +6,9 @@ namespace NetDrop.Kernel.Tests.Bpf;
 /// <summary>
 /// Root tests on the real kernel: the program is loaded on the host-wide kfree_skb tracepoint, drops are induced in a
 /// namespace of the test's own, and each reason's count is compared with what the test witnessed.
-/// NOTE: the counter counts every namespace's drops and other tests run at the same time, so a reason's delta is
-/// asserted to be at least the witnessed count (never less: that would be a missed drop), not equal.
+/// NOTE: the host-wide counts include every namespace's drops and other tests run at the same time, so a host-wide
+/// delta is asserted to be at least the witnessed count (never less: that would be a missed drop); the test's own
+/// namespace, keyed by its inode, must show exactly the witnessed count.
 /// </summary>
 [Collection(KfreeSkbCollectionDefinition.Name)]
 public sealed class DropReasonCounterTests
@@ -45,6 +46,8 @@ public sealed class DropReasonCounterTests
 
         Assert.Equal(2000, sent);
         Assert.InRange(after[reason] - before[reason], (ulong)sent, ulong.MaxValue);
+        Assert.True(counter.KeysByNamespace);
+        Assert.Equal((ulong)sent, OwnNamespace(counter, ns)[reason]);
     }
 
     [Fact]
@@ -65,6 +68,7 @@ public sealed class DropReasonCounterTests
         Assert.Equal(1000, sent);
         Assert.InRange(lost, 900, 1000); // the smallest receive buffer holds a handful of 512-byte datagrams
         Assert.InRange(after[reason] - before[reason], (ulong)lost, ulong.MaxValue);
+        Assert.Equal((ulong)lost, OwnNamespace(counter, ns)[reason]);
     }
 
     [Fact]
@@ -114,5 +118,34 @@ public sealed class DropReasonCounterTests
         ulong[] counts = new ulong[counter.Slots];
 
         Assert.Equal(0, Allocations.PerCalls(() => counter.Read(counts), warmup: 20, measured: 200));
+    }
+
+    [Fact]
+    public void ReadNamespace_TwoNamespaces_EachShowsOnlyItsOwnDrops()
+    {
+        using DropReasonCounter counter = DropReasonCounter.Open();
+        int reason = counter.Names.ValueOf(NoSocket);
+        using NetworkNamespace first = NetworkNamespace.Create("nd-abpf");
+        using NetworkNamespace second = NetworkNamespace.Create("nd-abpf");
+        first.Exec("ip link set lo up");
+        second.Exec("ip link set lo up");
+
+        int sentFirst = DropReasonLab.SendToClosedPort(first, datagrams: 300);
+        int sentSecond = DropReasonLab.SendToClosedPort(second, datagrams: 700);
+
+        ulong[] firstCounts = OwnNamespace(counter, first);
+        ulong[] secondCounts = OwnNamespace(counter, second);
+        Assert.Equal((ulong)sentFirst, firstCounts[reason]);
+        Assert.Equal((ulong)sentSecond, secondCounts[reason]);
+        Assert.Equal((ulong)sentFirst, firstCounts.Aggregate(0UL, (sum, value) => sum + value)); // nothing else died there
+    }
+
+    private static ulong[] OwnNamespace(DropReasonCounter counter, NetworkNamespace ns)
+    {
+        // The inode the kernel gives the namespace (struct ns_common.inum), as stat(1) shows for its bind mount.
+        uint inode = uint.Parse(HostTool.Run("stat", "-Lc", "%i", "/run/netns/" + ns.Name).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        ulong[] counts = new ulong[counter.Slots];
+        counter.ReadNamespace(inode, counts);
+        return counts;
     }
 }

@@ -23,6 +23,7 @@ internal static partial class Interop
         internal const int BPF_OBJ_GET_INFO_BY_FD = 15;
         internal const int BPF_RAW_TRACEPOINT_OPEN = 17;
 
+        internal const uint BPF_MAP_TYPE_PERCPU_HASH = 5;
         internal const uint BPF_MAP_TYPE_PERCPU_ARRAY = 6;
         internal const uint BPF_PROG_TYPE_TRACEPOINT = 5;
         internal const uint BPF_PROG_TYPE_RAW_TRACEPOINT = 17;
