@@ -201,6 +201,26 @@ internal static class BpfObjects
         return errno == Interop.Errno.ENOENT ? 0u : throw Refused(programs ? "BPF_PROG_GET_NEXT_ID" : "BPF_MAP_GET_NEXT_ID", errno);
     }
 
+    /// <summary>
+    /// Runs a raw tracepoint program once on <paramref name="arguments"/> as its <c>u64 args[]</c>, outside any
+    /// tracepoint (BPF_PROG_TEST_RUN, net/bpf/test_run.c <c>bpf_prog_test_run_raw_tp</c>); returns its return value.
+    /// </summary>
+    public static unsafe uint TestRunRawTracepoint(SafeFdHandle program, ReadOnlySpan<ulong> arguments)
+    {
+        fixed (ulong* args = arguments)
+        {
+            var attr = new Interop.Bpf.ProgTestRunAttr
+            {
+                prog_fd = (uint)program.DangerousGetHandle(),
+                ctx_size_in = (uint)(arguments.Length * sizeof(ulong)),
+                ctx_in = (ulong)args,
+            };
+            return Interop.Bpf.Call(Interop.Bpf.BPF_PROG_TEST_RUN, ref attr) == 0
+                ? attr.retval
+                : throw Refused("BPF_PROG_TEST_RUN", Marshal.GetLastPInvokeError());
+        }
+    }
+
     /// <summary>The kernel-wide id of a program or map fd (what <c>bpftool prog show id N</c> takes).</summary>
     public static uint IdOf(SafeFdHandle fd) => IdOf((int)fd.DangerousGetHandle());
 

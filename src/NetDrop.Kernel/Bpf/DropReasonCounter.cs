@@ -246,6 +246,12 @@ public sealed class DropReasonCounter : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs the attached program once on made-up tracepoint arguments (raw tracepoint only), as if the kernel had
+    /// freed a packet with them: tests drive reasons no real drop can produce (a subsystem reason past the enum).
+    /// </summary>
+    internal uint RunOnce(ReadOnlySpan<ulong> arguments) => BpfObjects.TestRunRawTracepoint(_program, arguments);
+
     /// <summary>Detaches the program, then closes the program and the map; the kernel frees them with the last fd.</summary>
     public void Dispose()
     {

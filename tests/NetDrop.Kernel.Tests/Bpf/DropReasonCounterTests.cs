@@ -148,4 +148,29 @@ public sealed class DropReasonCounterTests
         counter.ReadNamespace(inode, counts);
         return counts;
     }
+
+    [Fact]
+    public void RunOnce_ReasonPastTheEnum_CountsInTheOtherSlotNotInSlotZero()
+    {
+        using DropReasonCounter counter = DropReasonCounter.Open();
+        ulong[] before = new ulong[counter.Slots];
+        ulong[] after = new ulong[counter.Slots];
+
+        // args[] of trace_kfree_skb(skb, location, reason, rx_sk); skb NULL, so no namespace is read. 0x00010001 is
+        // a subsystem reason (SKB_DROP_REASON_SUBSYS_SHIFT 16, subsystem 1), past every value of the core enum.
+        counter.Read(before);
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.Equal(0u, counter.RunOnce([0, 0, 0x0001_0001, 0]));
+        }
+
+        Assert.Equal(0u, counter.RunOnce([0, 0, (ulong)counter.Names.ValueOf(NoSocket), 0]));
+        counter.Read(after);
+
+        // Slot 0 is SKB_NOT_DROPPED_YET, which kfree_skb never reports; real subsystem reasons do not occur on this VM,
+        // and a real NO_SOCKET drop elsewhere can only add.
+        Assert.Equal(before[0], after[0]);
+        Assert.InRange(after[counter.OtherSlot] - before[counter.OtherSlot], 5UL, ulong.MaxValue);
+        Assert.InRange(after[counter.Names.ValueOf(NoSocket)] - before[counter.Names.ValueOf(NoSocket)], 1UL, ulong.MaxValue);
+    }
 }

@@ -16,6 +16,7 @@ internal static partial class Interop
         internal const int BPF_MAP_CREATE = 0;
         internal const int BPF_MAP_LOOKUP_ELEM = 1;
         internal const int BPF_PROG_LOAD = 5;
+        internal const int BPF_PROG_TEST_RUN = 10;
         internal const int BPF_PROG_GET_NEXT_ID = 11;
         internal const int BPF_MAP_GET_NEXT_ID = 12;
         internal const int BPF_PROG_GET_FD_BY_ID = 13;
@@ -72,6 +73,27 @@ internal static partial class Interop
         // and struct bpf_map_info (type, id, key_size, value_size, max_entries, map_flags, name).
         internal const int bpf_prog_info_name = 64;
         internal const int bpf_map_info_name = 24;
+
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct ProgTestRunAttr // union bpf_attr, BPF_PROG_TEST_RUN (struct test)
+        {
+            public uint prog_fd;
+            public uint retval;
+            public uint data_size_in;
+            public uint data_size_out;
+            public ulong data_in;
+            public ulong data_out;
+            public uint repeat;
+            public uint duration;
+            public uint ctx_size_in;
+            public uint ctx_size_out;
+            public ulong ctx_in;
+            public ulong ctx_out;
+            public uint flags;
+            public uint cpu;
+            public uint batch_size;
+            private readonly uint _pad;
+        }
 
         [StructLayout(LayoutKind.Sequential)]
         internal struct GetNextIdAttr // union bpf_attr, BPF_*_GET_NEXT_ID
