@@ -113,6 +113,31 @@ public sealed class DropReasonCounterLifetimeTests
         }
     }
 
+    [Fact]
+    public async Task Open_RootWithoutCapabilities_RefusesNamingCapBpfAndCapPerfmon()
+    {
+        // setpriv drops every capability (effective, inheritable, ambient, bounding) but keeps uid 0, so the files
+        // (BTF, the test assembly) stay readable and only bpf(2)'s capable(CAP_BPF) check can refuse.
+        var start = new ProcessStartInfo("setpriv") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in new[] { "--inh-caps=-all", "--ambient-caps=-all", "--bounding-set=-all", "--",
+            Environment.ProcessPath is { } path && Path.GetFileName(path) == "dotnet" ? path : "dotnet",
+            "exec", typeof(DropReasonChildProcess).Assembly.Location, DropReasonChildProcess.OpenVerb })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using Process child = Process.Start(start) ?? throw new InvalidOperationException("could not start setpriv");
+        using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        Task<string> output = child.StandardOutput.ReadToEndAsync(bound.Token);
+        Task<string> error = child.StandardError.ReadToEndAsync(bound.Token);
+        await child.WaitForExitAsync(bound.Token);
+
+        Assert.Equal("", await error);
+        Assert.Equal(3, child.ExitCode);
+        Assert.StartsWith("Privilege: BPF_MAP_CREATE", await output, StringComparison.Ordinal);
+        Assert.Contains("needs root or CAP_BPF + CAP_PERFMON", await output, StringComparison.Ordinal);
+    }
+
     private static void WaitUntilGone(uint program, uint map)
     {
         WaitUntil(() => !BpfObjects.LoadedIds(programs: true).Contains(program), $"program id {program} to leave the kernel");
