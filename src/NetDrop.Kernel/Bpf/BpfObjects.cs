@@ -16,13 +16,13 @@ internal static class BpfObjects
     private const int LogSize = 64 * 1024;
 
     public static SafeFdHandle CreatePerCpuArray(int entries, string name) =>
-        CreateMap(Interop.Bpf.BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(uint), entries, name);
+        CreateMap(Interop.Bpf.BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(uint), entries, name, "per-CPU array");
 
     /// <summary>A per-CPU hash of 8-byte keys (reason, namespace inode) to 8-byte counters.</summary>
     public static SafeFdHandle CreatePerCpuHash(int entries, string name) =>
-        CreateMap(Interop.Bpf.BPF_MAP_TYPE_PERCPU_HASH, sizeof(ulong), entries, name);
+        CreateMap(Interop.Bpf.BPF_MAP_TYPE_PERCPU_HASH, sizeof(ulong), entries, name, "per-CPU hash");
 
-    private static unsafe SafeFdHandle CreateMap(uint type, int keySize, int entries, string name)
+    private static unsafe SafeFdHandle CreateMap(uint type, int keySize, int entries, string name, string kind)
     {
         var attr = new Interop.Bpf.MapCreateAttr
         {
@@ -33,7 +33,7 @@ internal static class BpfObjects
         };
         CopyName(name, attr.map_name);
         int fd = Interop.Bpf.Call(Interop.Bpf.BPF_MAP_CREATE, ref attr);
-        return fd >= 0 ? new SafeFdHandle(fd) : throw Refused($"BPF_MAP_CREATE (type {type})", Marshal.GetLastPInvokeError());
+        return fd >= 0 ? new SafeFdHandle(fd) : throw Refused($"BPF_MAP_CREATE ({kind})", Marshal.GetLastPInvokeError());
     }
 
     /// <summary>Loads a program; a verifier refusal throws with the verifier's log in the message.</summary>
@@ -184,6 +184,33 @@ internal static class BpfObjects
                 value = (ulong)values,
             };
             return Interop.Bpf.Call(Interop.Bpf.BPF_MAP_LOOKUP_ELEM, ref attr) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        }
+    }
+
+    /// <summary>
+    /// Reads every key of a per-CPU array in one call (BPF_MAP_LOOKUP_BATCH, kernel/bpf/syscall.c
+    /// <c>generic_map_lookup_batch</c>): <paramref name="values"/> gets <paramref name="keys"/>.Length × CPUs values,
+    /// key by key. Returns 0, or the errno (EINVAL or ENOTSUPP on a kernel without batch lookups for arrays).
+    /// </summary>
+    public static unsafe int LookupBatch(SafeFdHandle map, Span<uint> keys, Span<ulong> values)
+    {
+        uint token = 0;
+        fixed (uint* keyPointer = keys)
+        fixed (ulong* valuePointer = values)
+        {
+            var attr = new Interop.Bpf.MapBatchAttr
+            {
+                out_batch = (ulong)&token,
+                keys = (ulong)keyPointer,
+                values = (ulong)valuePointer,
+                count = (uint)keys.Length,
+                map_fd = (uint)map.DangerousGetHandle(),
+            };
+
+            // ENOENT with every element copied is the normal end of the map.
+            int result = Interop.Bpf.Call(Interop.Bpf.BPF_MAP_LOOKUP_BATCH, ref attr);
+            int errno = result == 0 ? 0 : Marshal.GetLastPInvokeError();
+            return (errno is 0 or Interop.Errno.ENOENT) && attr.count == (uint)keys.Length ? 0 : errno == 0 ? Interop.Errno.EIO : errno;
         }
     }
 

@@ -4,13 +4,15 @@ namespace NetDrop.Kernel.Bpf;
 
 /// <summary>
 /// Counts packet drops per <c>enum skb_drop_reason</c> in the kernel: a per-CPU array map with one 8-byte counter
-/// per reason, and a 14-instruction program (<see cref="DropReasonProgram"/>) on the <c>skb:kfree_skb</c>
-/// tracepoint that increments the slot of each drop's reason. No event reaches user space; <see cref="Read"/> sums
-/// the map over CPUs. Owns every fd it opened: <see cref="Dispose"/> detaches and unloads, and a failure part-way
+/// per reason, and a program of a few instructions (<see cref="DropReasonProgram"/>) on the <c>skb:kfree_skb</c>
+/// tracepoint that increments the slot of each drop's reason; with BTF, also a per-CPU hash keyed by (reason, network
+/// namespace inode). No event reaches user space; <see cref="Read"/> and <see cref="ReadNamespace"/> sum over CPUs. Owns every fd it opened: <see cref="Dispose"/> detaches and unloads, and a failure part-way
 /// through <see cref="Open(DropReasonSource)"/> closes what was opened before it throws.
 /// </summary>
 /// <remarks>
-/// The tracepoint is host-wide: the counts are every drop on the host, in every network namespace.
+/// The tracepoint is host-wide: <see cref="Read"/> counts every drop on the host, in every network namespace.
+/// Typical use: <c>Open()</c> once (BTF and the raw tracepoint, else tracefs), <c>Read</c> every interval into a
+/// buffer of <see cref="Slots"/> and subtract the previous read; <see cref="DropReasonNames.NameOf"/> names a slot.
 /// </remarks>
 public sealed class DropReasonCounter : IDisposable
 {
@@ -28,6 +30,9 @@ public sealed class DropReasonCounter : IDisposable
     private readonly SafeFdHandle _program;
     private readonly SafeFdHandle[] _attachments; // the raw tracepoint fd, or the one perf event fd
     private readonly ulong[] _perCpu;
+    private readonly uint[] _batchKeys;
+    private readonly ulong[] _batchValues;
+    private bool _batchUnsupported;
 
     private DropReasonCounter(DropReasonSource source, SafeFdHandle map, SafeFdHandle? namespaceMap, SafeFdHandle program, SafeFdHandle[] attachments, int cpus)
     {
@@ -37,6 +42,8 @@ public sealed class DropReasonCounter : IDisposable
         _program = program;
         _attachments = attachments;
         _perCpu = new ulong[cpus];
+        _batchKeys = new uint[source.Names.Count + 1];
+        _batchValues = new ulong[_batchKeys.Length * cpus];
     }
 
     /// <summary>The program's kernel-wide id (<c>bpftool prog show id N</c>).</summary>
@@ -173,8 +180,8 @@ public sealed class DropReasonCounter : IDisposable
 
     /// <summary>
     /// Writes each slot's count, summed over CPUs, into <paramref name="destination"/> (at least <see cref="Slots"/>
-    /// long): cumulative since <see cref="Open(DropReasonSource)"/>. Allocation-free; one lookup per slot, so its cost does not depend
-    /// on how many packets were dropped.
+    /// long): cumulative since <see cref="Open(DropReasonSource)"/>. Allocation-free; one batch lookup (or, on a
+    /// kernel without batch lookups, one lookup per slot), so its cost does not depend on how many packets were dropped.
     /// </summary>
     /// <exception cref="KernelSourceException">A lookup failed (the map was closed underneath, or the kernel refused).</exception>
     public void Read(Span<ulong> destination)
@@ -183,6 +190,33 @@ public sealed class DropReasonCounter : IDisposable
         if (destination.Length < Slots)
         {
             throw new ArgumentException($"The buffer has {destination.Length} entries; {Slots} are needed.", nameof(destination));
+        }
+
+        if (!_batchUnsupported)
+        {
+            // PERF: one syscall for all slots: 130 single lookups cost 150 µs of CPU on this project's VM.
+            int batchErrno = BpfObjects.LookupBatch(_map, _batchKeys, _batchValues);
+            if (batchErrno == 0)
+            {
+                int cpus = _perCpu.Length;
+                for (int slot = 0; slot < Slots; slot++)
+                {
+                    ulong sum = 0;
+                    foreach (ulong value in _batchValues.AsSpan(slot * cpus, cpus))
+                    {
+                        sum += value;
+                    }
+
+                    destination[(int)_batchKeys[slot]] = sum;
+                }
+
+                return;
+            }
+
+            const int ENOTSUPP = 524; // the kernel-internal "not supported" a map without batch ops returns
+            _batchUnsupported = batchErrno is Interop.Errno.EINVAL or ENOTSUPP
+                ? true
+                : throw new KernelSourceException("BPF_MAP_LOOKUP_BATCH netdrop_reasons", batchErrno);
         }
 
         for (int slot = 0; slot < Slots; slot++)

@@ -1,7 +1,7 @@
 namespace NetDrop.Kernel.Bpf;
 
 /// <summary>
-/// Assembles the drop-reason counter. Per reason, host-wide (14 instructions):
+/// Assembles the drop-reason counter. Per reason, host-wide (15 instructions with the return):
 /// <code>
 /// r9 = ctx
 /// r6 = *(size *)(r9 + reasonOffset)           // the reason: raw tracepoint args[i], or the format's field

@@ -134,7 +134,7 @@ public sealed class DropReasonCounterLifetimeTests
 
         Assert.Equal("", await error);
         Assert.Equal(3, child.ExitCode);
-        Assert.StartsWith("Privilege: BPF_MAP_CREATE", await output, StringComparison.Ordinal);
+        Assert.StartsWith("Privilege: BPF_MAP_CREATE (per-CPU array)", await output, StringComparison.Ordinal);
         Assert.Contains("needs root or CAP_BPF + CAP_PERFMON", await output, StringComparison.Ordinal);
     }
 

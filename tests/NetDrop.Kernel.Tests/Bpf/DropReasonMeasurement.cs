@@ -10,8 +10,8 @@ namespace NetDrop.Kernel.Tests.Bpf;
 /// <summary>
 /// The cost figures, printed, not asserted (a loaded machine makes any time bound flaky):
 /// <c>dotnet exec tests/NetDrop.Kernel.Tests/bin/Release/net10.0/NetDrop.Kernel.Tests.dll measure-drop-reasons</c>.
-/// (1) ns per drop of a bounded flood of UDP to a closed port in a namespace of its own, alternating rounds without and
-/// with the program attached, the sender pinned to one CPU; (2) the cost of one <see cref="DropReasonCounter.Read"/>
+/// (1) ns per drop of a bounded flood of UDP to a closed port in a namespace of its own, alternating rounds without the
+/// program, with it counting per reason only, and per reason and namespace, the sender pinned to one CPU; (2) the cost of one <see cref="DropReasonCounter.Read"/>
 /// with 0 drops counted and after 1,000,000.
 /// </summary>
 internal static partial class DropReasonMeasurement
@@ -28,18 +28,28 @@ internal static partial class DropReasonMeasurement
         using NetworkNamespace ns = NetworkNamespace.Create("nd-abpf-m");
         ns.Exec("ip link set lo up");
         var without = new List<double>();
-        var with = new List<double>();
+        var reasonOnly = new List<double>();
+        var byNamespace = new List<double>();
+        DropReasonSource source = BtfFile.Read();
         for (int round = 0; round < Rounds; round++)
         {
             without.Add(NanosecondsPerDrop(ns));
-            using DropReasonCounter counter = DropReasonCounter.Open();
-            with.Add(NanosecondsPerDrop(ns));
+            using (DropReasonCounter counter = DropReasonCounter.Open(source with { Namespace = null }))
+            {
+                reasonOnly.Add(NanosecondsPerDrop(ns));
+            }
+
+            using (DropReasonCounter counter = DropReasonCounter.Open(source))
+            {
+                byNamespace.Add(NanosecondsPerDrop(ns));
+            }
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"per drop, thread CPU time (median of {Rounds} rounds of {DropsPerRound:N0} UDP datagrams to a closed port): without program {Median(without):F0} ns, with {Median(with):F0} ns, difference {Median(with) - Median(without):F0} ns"));
-        output.WriteLine("  rounds without: " + string.Join(' ', without.Select(v => v.ToString("F0", CultureInfo.InvariantCulture))));
-        output.WriteLine("  rounds with:    " + string.Join(' ', with.Select(v => v.ToString("F0", CultureInfo.InvariantCulture))));
+            $"per drop, thread CPU time (median of {Rounds} rounds of {DropsPerRound:N0} UDP datagrams to a closed port): without program {Median(without):F0} ns; reason only {Median(reasonOnly):F0} ns (+{Median(reasonOnly) - Median(without):F0}); by reason and namespace {Median(byNamespace):F0} ns (+{Median(byNamespace) - Median(without):F0})"));
+        output.WriteLine("  rounds without:      " + string.Join(' ', without.Select(v => v.ToString("F0", CultureInfo.InvariantCulture))));
+        output.WriteLine("  rounds reason only:  " + string.Join(' ', reasonOnly.Select(v => v.ToString("F0", CultureInfo.InvariantCulture))));
+        output.WriteLine("  rounds by namespace: " + string.Join(' ', byNamespace.Select(v => v.ToString("F0", CultureInfo.InvariantCulture))));
 
         using (DropReasonCounter counter = DropReasonCounter.Open())
         {
