@@ -35,6 +35,11 @@ public sealed class BtfFileTests
         Assert.True(source.IsRawTracepoint);
         Assert.Equal(2 * 8, source.ReasonOffset);
         Assert.Equal(8, source.ReasonSize);
+
+        // The namespace key's offsets are found (their values are proven by the exact per-namespace counts in
+        // DropReasonCounterTests); the skb is args[0].
+        Assert.NotNull(source.Namespace);
+        Assert.Equal(0, source.Namespace.SkbArgumentOffset);
     }
 
     [Fact]
@@ -62,6 +67,7 @@ public sealed class BtfFileTests
         Assert.Equal(4, source.Names.Count); // 0..3; SKB_DROP_REASON_SUBSYS_MASK (0xffff0000) is not a reason
         Assert.Equal("NOT_SPECIFIED", source.Names.NameOf(2));
         Assert.Equal(-1, source.Names.ValueOf("SUBSYS_MASK"));
+        Assert.Null(source.Namespace); // struct sk_buff has no members here: no dev offset, so reason-only
     }
 
     public static TheoryData<string, DropReasonsMissing, string> Refusals() => new()

@@ -173,4 +173,23 @@ public sealed class DropReasonCounterTests
         Assert.InRange(after[counter.OtherSlot] - before[counter.OtherSlot], 5UL, ulong.MaxValue);
         Assert.InRange(after[counter.Names.ValueOf(NoSocket)] - before[counter.Names.ValueOf(NoSocket)], 1UL, ulong.MaxValue);
     }
+
+    [Fact]
+    public void Open_SourceWithoutNamespaceOffsets_CountsPerReasonOnly()
+    {
+        using DropReasonCounter counter = DropReasonCounter.Open(BtfFile.Read() with { Namespace = null });
+        int reason = counter.Names.ValueOf(NoSocket);
+        ulong[] before = new ulong[counter.Slots];
+        ulong[] after = new ulong[counter.Slots];
+        using NetworkNamespace ns = NetworkNamespace.Create("nd-abpf");
+        ns.Exec("ip link set lo up");
+
+        counter.Read(before);
+        int sent = DropReasonLab.SendToClosedPort(ns, datagrams: 500);
+        counter.Read(after);
+
+        Assert.False(counter.KeysByNamespace);
+        Assert.InRange(after[reason] - before[reason], (ulong)sent, ulong.MaxValue);
+        Assert.Throws<InvalidOperationException>(() => counter.ReadNamespace(1, after));
+    }
 }
