@@ -1,3 +1,4 @@
+using System.Net;
 using NetDrop.Kernel.Bpf;
 using NetDrop.Kernel.Tests.TestSupport;
 
@@ -17,6 +18,9 @@ public sealed class DropReasonCounterTests
     // UDP to a closed port is SKB_DROP_REASON_NO_SOCKET; a full UDP receive queue is SKB_DROP_REASON_SOCKET_RCVBUFF.
     private const string NoSocket = "NO_SOCKET";
     private const string SocketReceiveBuffer = "SOCKET_RCVBUFF";
+
+    // A full qdisc (tbf's inner bfifo) is SKB_DROP_REASON_QDISC_DROP (net/sched: qdisc_drop → __qdisc_drop).
+    private const string QdiscDrop = "QDISC_DROP";
 
     [Fact]
     public void Open_ThisKernel_UsesTheRawTracepointWithTheReasonAsThirdArgument()
@@ -191,5 +195,29 @@ public sealed class DropReasonCounterTests
         Assert.False(counter.KeysByNamespace);
         Assert.InRange(after[reason] - before[reason], (ulong)sent, ulong.MaxValue);
         Assert.Throws<InvalidOperationException>(() => counter.ReadNamespace(1, after));
+    }
+
+    [Fact]
+    public void ReadNamespace_UdpFloodIntoAFullTbf_CountsEveryEnobufsAsQdiscDrop()
+    {
+        using DropReasonCounter counter = DropReasonCounter.Open();
+        using NetworkNamespace ns = NetworkNamespace.Create("nd-abpf");
+        // A veth behind a tbf at 8 kbit/s with room for about 5 datagrams, and a permanent neighbour so nothing waits
+        // on ARP: the rest of the flood finds the qdisc full. (The peer then drops what does get through as
+        // OTHERHOST, its MAC not being the peer's; that is another reason and does not touch QDISC_DROP.)
+        ns.Exec("ip link add d0 type veth peer name d1 && ip link set d1 up && ip link set d0 up && "
+            + "ip addr add 10.213.0.1/24 dev d0 && ip neigh add 10.213.0.2 lladdr 02:00:00:00:00:02 dev d0 nud permanent && "
+            + "tc qdisc add dev d0 root tbf rate 8kbit burst 1600 limit 1200");
+
+        (int sent, int enobufs) = DropReasonLab.FloodThroughQdisc(ns, IPAddress.Parse("10.213.0.2"), datagrams: 500);
+
+        // The qdisc's own drop counter ("dropped N" of tc -s) is the kernel's witness next to the sender's ENOBUFS.
+        string stats = ns.Exec("tc -s qdisc show dev d0");
+        int dropped = int.Parse(System.Text.RegularExpressions.Regex.Match(stats, @"dropped (\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        ulong[] counts = OwnNamespace(counter, ns);
+        Assert.Equal(500, sent + enobufs);
+        Assert.InRange(enobufs, 400, 500);
+        Assert.Equal(enobufs, dropped);
+        Assert.Equal((ulong)enobufs, counts[counter.Names.ValueOf(QdiscDrop)]);
     }
 }

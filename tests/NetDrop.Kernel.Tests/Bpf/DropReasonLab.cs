@@ -89,4 +89,38 @@ internal static partial class DropReasonLab
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int sched_setaffinity(int pid, nuint cpusetsize, ref ulong mask);
+
+    /// <summary>
+    /// Floods UDP out of a dummy device behind a slow tbf inside <paramref name="ns"/> (set up by the caller) with
+    /// IP_RECVERR on, so every datagram the qdisc drops comes back to sendto as ENOBUFS (net/ipv4/udp.c
+    /// <c>udp_send_skb</c> hides it without IP_RECVERR); returns (sent, refusedWithEnobufs).
+    /// </summary>
+    public static (int Sent, int Enobufs) FloodThroughQdisc(NetworkNamespace ns, IPAddress target, int datagrams)
+    {
+        return ns.Run(() =>
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            const int IPPROTO_IP = 0;
+            const int IP_RECVERR = 11;
+            socket.SetRawSocketOption(IPPROTO_IP, IP_RECVERR, BitConverter.GetBytes(1));
+            var endpoint = new IPEndPoint(target, 9);
+            byte[] payload = new byte[200];
+            int sent = 0;
+            int enobufs = 0;
+            for (int i = 0; i < datagrams; i++)
+            {
+                try
+                {
+                    socket.SendTo(payload, endpoint);
+                    sent++;
+                }
+                catch (SocketException e) when (e.SocketErrorCode == SocketError.NoBufferSpaceAvailable)
+                {
+                    enobufs++;
+                }
+            }
+
+            return (sent, enobufs);
+        });
+    }
 }
