@@ -6,8 +6,9 @@ namespace NetDrop.Kernel.Bpf;
 /// Counts packet drops per <c>enum skb_drop_reason</c> in the kernel: a per-CPU array map with one 8-byte counter
 /// per reason, and a program of a few instructions (<see cref="DropReasonProgram"/>) on the <c>skb:kfree_skb</c>
 /// tracepoint that increments the slot of each drop's reason; with BTF, also a per-CPU hash keyed by (reason, network
-/// namespace inode). No event reaches user space; <see cref="Read"/> and <see cref="ReadNamespace"/> sum over CPUs. Owns every fd it opened: <see cref="Dispose"/> detaches and unloads, and a failure part-way
-/// through <see cref="Open(DropReasonSource)"/> closes what was opened before it throws.
+/// namespace inode). No event reaches user space; <see cref="Read"/> and <see cref="ReadNamespace"/> sum over CPUs.
+/// Owns every fd it opened: <see cref="Dispose"/> detaches and unloads, and a failure part-way through
+/// <see cref="Open(DropReasonSource)"/> closes what was opened before it throws.
 /// </summary>
 /// <remarks>
 /// The tracepoint is host-wide: <see cref="Read"/> counts every drop on the host, in every network namespace.
