@@ -134,6 +134,18 @@ internal sealed class KernelFile
         }
     }
 
+    /// <summary>
+    /// Closes the kept procfs descriptor, if any. A later <see cref="TryRead"/> opens the path afresh. A reader of a
+    /// <c>/proc/PID/net</c> file calls this when the namespace is gone: the open file holds a reference on it
+    /// (fs/proc/proc_net.c: <c>single_open_net</c>/<c>seq_open_net</c> take <c>get_proc_net</c>, released by
+    /// <c>put_net</c> in <c>single_release_net</c>/<c>seq_release_net</c>).
+    /// </summary>
+    public void Close()
+    {
+        _kept?.Dispose();
+        _kept = null;
+    }
+
     /// <summary>Reads the whole file or throws <see cref="KernelSourceException"/> naming it.</summary>
     public ReadOnlySpan<byte> Read()
     {

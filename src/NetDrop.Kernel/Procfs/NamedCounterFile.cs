@@ -91,6 +91,9 @@ internal abstract class NamedCounterFile<TKey>
         return true;
     }
 
+    /// <summary>Closes the kept descriptor (<see cref="KernelFile.Close"/>); a later read opens the path again.</summary>
+    public void Close() => _file.Close();
+
     /// <summary>Parses content already read (fixtures and benchmarks feed bytes directly).</summary>
     public abstract void Parse(ReadOnlySpan<byte> content);
 
