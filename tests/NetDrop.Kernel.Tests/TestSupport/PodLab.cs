@@ -114,6 +114,44 @@ internal sealed class PodLab : IDisposable
         _ = pod.Exec("ip", "link", "set", podSide, "up");
     }
 
+    /// <summary>
+    /// Makes the veth pair a quiet, deterministic link for counting: IPv6 off on both sides (no router solicitations
+    /// or DAD), addresses <c>10.77.<paramref name="subnet"/>.1</c> (node) and <c>.2</c> (pod), permanent neighbour
+    /// entries (no ARP), and no ICMP rate limit in the node namespace, so every packet on the link is one the test sent
+    /// or the direct reply to it. Sysctls are set inside the two namespaces only.
+    /// </summary>
+    public static void ConfigureQuietLink(NetworkNamespace node, PodLabPod pod, string nodeSide, string podSide, int subnet)
+    {
+        string nodeAddress = string.Create(CultureInfo.InvariantCulture, $"10.77.{subnet}.1");
+        string podAddress = string.Create(CultureInfo.InvariantCulture, $"10.77.{subnet}.2");
+        foreach (string scope in (string[])["all", "default", nodeSide])
+        {
+            HostTool.Run("ip", "netns", "exec", node.Name, "sysctl", "-qw", $"net.ipv6.conf.{scope}.disable_ipv6=1");
+        }
+
+        foreach (string scope in (string[])["all", "default", podSide])
+        {
+            _ = pod.Exec("sysctl", "-qw", $"net.ipv6.conf.{scope}.disable_ipv6=1");
+        }
+
+        HostTool.Run("ip", "netns", "exec", node.Name, "sysctl", "-qw", "net.ipv4.icmp_ratelimit=0");
+        HostTool.Run("ip", "-n", node.Name, "addr", "add", nodeAddress + "/24", "dev", nodeSide);
+        _ = pod.Exec("ip", "addr", "add", podAddress + "/24", "dev", podSide);
+        string nodeMac = MacOf(HostTool.Run("ip", "-n", node.Name, "-j", "link", "show", nodeSide));
+        string podMac = MacOf(pod.Exec("ip", "-j", "link", "show", podSide));
+        _ = pod.Exec("ip", "neigh", "add", nodeAddress, "lladdr", nodeMac, "dev", podSide, "nud", "permanent");
+        HostTool.Run("ip", "-n", node.Name, "neigh", "add", podAddress, "lladdr", podMac, "dev", nodeSide, "nud", "permanent");
+    }
+
+    /// <summary>Sets an interface of the node namespace down (its veth peer then drops what it is sent, veth_xmit).</summary>
+    public static void SetDown(NetworkNamespace node, string name) => HostTool.Run("ip", "-n", node.Name, "link", "set", name, "down");
+
+    private static string MacOf(string ipJson)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(ipJson);
+        return document.RootElement[0].GetProperty("address").GetString()!;
+    }
+
     /// <summary>Whether the node namespace still has the interface (a veth end disappears when its peer's namespace is freed).</summary>
     public static bool HasLink(NetworkNamespace node, string name) =>
         HostTool.Run("ip", "-n", node.Name, "-o", "link", "show").Contains(" " + name + "@", StringComparison.Ordinal);
