@@ -69,7 +69,7 @@ internal sealed class NetDevFile
         return true;
     }
 
-    /// <summary>Closes the kept descriptor (<see cref="KernelFile.Close"/>).</summary>
+    /// <summary>Closes the kept descriptor for good (<see cref="KernelFile.Close"/>): later reads fail with <c>EBADF</c>.</summary>
     public void Close() => _file.Close();
 
     public void Parse(ReadOnlySpan<byte> content)

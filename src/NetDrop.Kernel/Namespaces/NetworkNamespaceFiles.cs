@@ -41,7 +41,7 @@ internal sealed class NetworkNamespaceFiles : IDisposable
 
     public NetDevFile Dev { get; }
 
-    /// <summary>Whether <see cref="Dispose"/> closed the files; they must not be read again (the pid may be anyone's now).</summary>
+    /// <summary>Whether <see cref="Dispose"/> closed the files; every read fails with <c>EBADF</c> from then on (the pid may be anyone's now).</summary>
     public bool IsReleased { get; private set; }
 
     /// <summary>

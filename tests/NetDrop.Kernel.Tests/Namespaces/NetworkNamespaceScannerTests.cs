@@ -107,8 +107,45 @@ public sealed class NetworkNamespaceScannerTests
         Assert.False(files.IsReleased, "a vanished namespace stays readable until released");
         scanner.ReleaseVanished();
         Assert.True(files.IsReleased);
+        Assert.False(files.Netstat.TryRead(out int errno), "a released file is never reopened: its pid may be another task's now");
+        Assert.Equal(9, errno); // EBADF
         PodLab.WaitUntil(() => !PodLab.HasLink(nodeLike, "bnh" + suffix), TimeSpan.FromSeconds(60),
             "the released pod's namespace to be freed (cleanup_net destroys its veth pair)");
+    }
+
+    [Fact]
+    public void Scan_PodReplacedBetweenScans_NewPodAppearsAndOldVanishes()
+    {
+        // procfs hands a freed namespace's inode numbers to the next one (proc_alloc_inum: ida_alloc_max, lowest
+        // free first): a pod that dies and another that starts between two scans would get the same netstat inode
+        // and pass for the old pod, its counters for a reset, unless the old namespace is still pinned. The scanner
+        // pins it with its open files until it has seen it vanish.
+        using var lab = new PodLab();
+        string uidOld = PodLab.NewPodUid(), uidNew = PodLab.NewPodUid();
+        PodLabPod old = lab.StartPod(PodLab.CgroupfsPath("besteffort", uidOld, PodLab.NewContainerId()), uidOld, null);
+        using var scanner = new NetworkNamespaceScanner("/proc");
+        scanner.Scan();
+        ObservedNamespace oldNamespace = Assert.Single(scanner.Namespaces, n => n.Owner.PodUid == uidOld);
+
+        // Make the reuse as likely as the kernel allows: once a control pod killed after the old one is freed
+        // (its veth gone), the old one would be freed too were it not pinned (cleanup_net takes every namespace
+        // released so far in one batch), and its numbers would be the lowest free ones for the replacement.
+        NetworkNamespace nodeLike = lab.CreateNodeNamespace();
+        string control = "bnr" + Guid.NewGuid().ToString("N")[..8];
+        PodLabPod controlPod = lab.StartPod(PodLab.CgroupfsPath("besteffort", PodLab.NewPodUid(), PodLab.NewContainerId()), null, null);
+        PodLab.AddVeth(nodeLike, controlPod, control, "eth0");
+        old.Kill();
+        controlPod.Kill();
+        PodLab.WaitUntil(() => !PodLab.HasLink(nodeLike, control), TimeSpan.FromSeconds(60), "the control pod's namespace to be freed");
+        PodLabPod replacement = lab.StartPod(PodLab.CgroupfsPath("besteffort", uidNew, PodLab.NewContainerId()), uidNew, null);
+        scanner.Scan();
+
+        // Other namespaces on this machine may come and go meanwhile: look at ours only.
+        Assert.Contains(oldNamespace, scanner.Vanished);
+        Assert.DoesNotContain(scanner.Namespaces, n => n.Owner.PodUid == uidOld);
+        ObservedNamespace appeared = Assert.Single(scanner.Appeared, n => n.Owner.PodUid == uidNew);
+        Assert.Equal(replacement.Pid, appeared.RepresentativePid);
+        Assert.NotEqual(oldNamespace.Id, appeared.Id);
     }
 
     [Fact]
