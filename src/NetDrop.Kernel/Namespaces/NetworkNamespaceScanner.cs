@@ -57,7 +57,7 @@ internal sealed class NetworkNamespaceScanner : IDisposable
         Encoding.UTF8.GetBytes(procRoot, _procRootPath);
     }
 
-    /// <summary>Every namespace with a live task at the last scan, in the order of their lowest pid.</summary>
+    /// <summary>Every namespace with a live task at the last scan, in the order the walk met them (ascending pid on procfs).</summary>
     public IReadOnlyList<ObservedNamespace> Namespaces => _namespaces;
 
     /// <summary>The namespaces first seen by the last scan (also in <see cref="Namespaces"/>).</summary>
@@ -136,12 +136,16 @@ internal sealed class NetworkNamespaceScanner : IDisposable
 
         foreach (ObservedNamespace live in _namespaces)
         {
-            if (!live.RepresentativeSeen)
+            // The representative died (another task of the namespace takes over), or the namespace is new and a
+            // lower pid of it came later in the walk (procfs lists pids in ascending order, but nothing here relies
+            // on it). The files stay: they read the namespace, not the task. The new task may be another container
+            // of the same pod, so its owner is read again.
+            bool takeOver = !live.RepresentativeSeen ||
+                (live.SeenFirstInScan == _scan && live.LowestPidInScan < live.RepresentativePid);
+            if (takeOver)
             {
-                // The representative died, another task of the namespace takes over. The files stay: they read the
-                // namespace, not the task. The new task may be another container of the same pod, so ask again.
-                live.RepresentativePid = live.FirstPidInScan;
-                live.Owner = ReadOwner(live.FirstPidInScan);
+                live.RepresentativePid = live.LowestPidInScan;
+                live.Owner = ReadOwner(live.LowestPidInScan);
             }
         }
     }
@@ -250,11 +254,12 @@ internal sealed class NetworkNamespaceScanner : IDisposable
             if (known.SeenInScan != _scan)
             {
                 known.SeenInScan = _scan;
-                known.FirstPidInScan = pid;
+                known.LowestPidInScan = pid;
                 known.RepresentativeSeen = false;
                 _namespaces.Add(known);
             }
 
+            known.LowestPidInScan = Math.Min(known.LowestPidInScan, pid);
             known.RepresentativeSeen |= pid == known.RepresentativePid;
             return;
         }
@@ -272,7 +277,8 @@ internal sealed class NetworkNamespaceScanner : IDisposable
         var found = new ObservedNamespace(id, pid, id == NodeNamespaceId, ReadOwner(pid), files)
         {
             SeenInScan = _scan,
-            FirstPidInScan = pid,
+            SeenFirstInScan = _scan,
+            LowestPidInScan = pid,
             RepresentativeSeen = true,
         };
         _byId.Add(id, found);

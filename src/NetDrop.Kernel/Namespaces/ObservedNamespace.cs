@@ -43,7 +43,9 @@ internal sealed class ObservedNamespace
 
     internal int SeenInScan { get; set; }
 
-    internal int FirstPidInScan { get; set; }
+    internal int SeenFirstInScan { get; set; }
+
+    internal int LowestPidInScan { get; set; }
 
     internal bool RepresentativeSeen { get; set; }
 }
