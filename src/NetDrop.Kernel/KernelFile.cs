@@ -44,6 +44,7 @@ internal sealed class KernelFile
     private bool _fileSystemChecked;
     private bool _typeChecked;
     private bool _keepOpen;
+    private bool _closed;
 
     /// <summary>The default bound on a kernel file: softnet_stat of 8,192 CPUs is 1.2 MB; 16 MiB is not a kernel file.</summary>
     public const int DefaultMaxLength = 16 * 1024 * 1024;
@@ -62,10 +63,17 @@ internal sealed class KernelFile
     /// <summary>
     /// Reads the whole file. Returns false with the errno when it cannot be opened or read, <c>EISDIR</c> for a
     /// directory, <c>EINVAL</c> for anything else that is not a regular file (FIFO, device, socket), and <c>EFBIG</c>
-    /// when it is longer than its bound.
+    /// when it is longer than its bound, <c>EBADF</c> after <see cref="Close"/>.
     /// </summary>
     public unsafe bool TryRead(out ReadOnlySpan<byte> content, out int errno)
     {
+        if (_closed)
+        {
+            content = default;
+            errno = Interop.Errno.EBADF;
+            return false;
+        }
+
         if (_kept is not null)
         {
             if (TryReadKept(out int keptLength, out errno))
@@ -132,6 +140,20 @@ internal sealed class KernelFile
                 _ = Interop.Libc.close(fd);
             }
         }
+    }
+
+    /// <summary>
+    /// Closes the kept procfs descriptor, if any, for good: every later <see cref="TryRead"/> fails with
+    /// <c>EBADF</c>. A reader of a <c>/proc/PID/net</c> file calls this when the namespace is gone: the open file
+    /// holds a reference on it (fs/proc/proc_net.c: <c>single_open_net</c>/<c>seq_open_net</c> take
+    /// <c>get_proc_net</c>, released by <c>put_net</c> in <c>single_release_net</c>/<c>seq_release_net</c>).
+    /// Reopening the path would read whatever task has that pid now, in another namespace.
+    /// </summary>
+    public void Close()
+    {
+        _closed = true;
+        _kept?.Dispose();
+        _kept = null;
     }
 
     /// <summary>Reads the whole file or throws <see cref="KernelSourceException"/> naming it.</summary>

@@ -98,6 +98,9 @@ internal abstract class NamedCounterFile<TKey>
         return true;
     }
 
+    /// <summary>Closes the kept descriptor for good (<see cref="KernelFile.Close"/>): later reads fail with <c>EBADF</c>.</summary>
+    public void Close() => _file.Close();
+
     /// <summary>Parses content already read (fixtures and benchmarks feed bytes directly).</summary>
     public abstract void Parse(ReadOnlySpan<byte> content);
 
