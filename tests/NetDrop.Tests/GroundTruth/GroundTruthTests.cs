@@ -45,7 +45,7 @@ public sealed class GroundTruthTests(GroundTruthNetwork network, ITestOutputHelp
     private static readonly string[] s_initialNamespaceOnly = ["neigh_unresolved", "neigh_table_full"];
 
     /// <summary>Pressure columns: shown, never part of total_drops or severity (README "The CSV").</summary>
-    private static readonly string[] s_pressure = ["tcp_collapsed", "softnet_squeeze", "tcp_prune_called", "syn_cookies"];
+    private static readonly string[] s_pressure = ["tcp_collapsed", "softnet_squeeze", "tcp_prune_called", "syn_cookies", "conntrack_early_drop", "icmp_ratelimit"];
 
     private readonly KernelCounterOracle _oracle = new(network.Monitored, GroundTruthNetwork.MonitoredInterface);
 

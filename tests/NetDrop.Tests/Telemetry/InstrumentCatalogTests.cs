@@ -28,8 +28,9 @@ public sealed class InstrumentCatalogTests : IDisposable
         ["netdrop.source.errors"] = "{error}",
     };
 
-    private static readonly string[] s_interfaceCategories = ["nic_rx", "nic_tx", "nic_missed", "qdisc"];
-    private static readonly string[] s_pressureCategories = ["tcp_collapsed", "softnet_squeeze", "tcp_prune_called", "syn_cookies"];
+    private static readonly string[] s_interfaceCategories = ["nic_rx", "nic_tx", "nic_missed", "qdisc", "nic_nohandler", "nic_rx_errors"];
+    private static readonly string[] s_pressureCategories =
+        ["tcp_collapsed", "softnet_squeeze", "tcp_prune_called", "syn_cookies", "conntrack_early_drop", "icmp_ratelimit"];
 
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly List<Metric> _exported = [];

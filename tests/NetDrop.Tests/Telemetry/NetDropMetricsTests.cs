@@ -54,7 +54,7 @@ public sealed class NetDropMetricsTests : IDisposable
         List<string[]> rows = CsvRecords.Parse(File.ReadAllText(csvPath)).Skip(1).ToList();
         // Which columns are pressure, not drops (DESIGN.md), written here: taking it from DropCategory.IsDrop would
         // send the test to whichever instrument the code under test picked.
-        string[] pressure = ["tcp_collapsed", "softnet_squeeze", "tcp_prune_called", "syn_cookies"];
+        string[] pressure = ["tcp_collapsed", "softnet_squeeze", "tcp_prune_called", "syn_cookies", "conntrack_early_drop", "icmp_ratelimit"];
         foreach (DropCategory category in DropCategories.Table)
         {
             long csvSum = rows.Sum(row => long.Parse(row[CsvSchema.ColumnOf(category)], System.Globalization.CultureInfo.InvariantCulture));
