@@ -1,5 +1,5 @@
 using NetDrop.Model;
-using NetDrop.Sampling;
+using NetDrop.Sources;
 
 namespace NetDrop.Benchmarks;
 

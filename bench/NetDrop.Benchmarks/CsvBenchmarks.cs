@@ -1,8 +1,9 @@
 using BenchmarkDotNet.Attributes;
-using NetDrop.Csv;
-using NetDrop.Sampling;
-
 using NetDrop.Model;
+using NetDrop.Sinks.Csv;
+using NetDrop.Sources;
+using NetDrop.Deltas;
+
 
 namespace NetDrop.Benchmarks;
 

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using NetDrop.Sampling;
+using NetDrop.Sources;
+using NetDrop.Deltas;
 
 using NetDrop.Model;
 

@@ -1,6 +1,6 @@
 using NetDrop.Kernel.Netlink;
 using NetDrop.Kernel.Procfs;
-using NetDrop.Sampling;
+using NetDrop.Sources;
 
 namespace NetDrop.Benchmarks;
 

@@ -1,9 +1,11 @@
 using BenchmarkDotNet.Attributes;
-using NetDrop.Csv;
-using NetDrop.Monitoring;
-using NetDrop.Sampling;
-
 using NetDrop.Model;
+using NetDrop.Sinks.Csv;
+using NetDrop.Agent;
+using NetDrop.Configuration;
+using NetDrop.Sources;
+using NetDrop.Deltas;
+
 
 namespace NetDrop.Benchmarks;
 

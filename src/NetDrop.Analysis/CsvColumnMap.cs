@@ -1,5 +1,4 @@
 using System.Text;
-using NetDrop.Csv;
 using NetDrop.Model;
 
 namespace NetDrop.Analysis;

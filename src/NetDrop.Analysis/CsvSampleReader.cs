@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
-using NetDrop.Csv;
+using NetDrop.Model;
 
 namespace NetDrop.Analysis;
 

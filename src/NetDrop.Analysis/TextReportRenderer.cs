@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using NetDrop.Model;
 using static NetDrop.Analysis.ReportFormatting;
 using Cell = NetDrop.Analysis.TerminalTable.Cell;
 

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using NetDrop.Model;
 
 namespace NetDrop.Analysis;
 

@@ -58,7 +58,7 @@ internal sealed class DropCategoryTable : IReadOnlyList<DropCategory>
     /// <summary>This table plus <paramref name="row"/> as the last column (its id must be <see cref="Count"/>).</summary>
     public DropCategoryTable Append(DropCategory row) => new([.. _rows, row]);
 
-    /// <summary>The index of an interface category into <see cref="InterfaceValues"/>; -1 for other scopes.</summary>
+    /// <summary>The index of an interface category into <c>InterfaceValues</c> (in the agent); -1 for other scopes.</summary>
     public int InterfaceSlotOf(DropCategory category) => _interfaceSlots[category.Id];
 
     public DropCategory? Find(string column)

@@ -1,7 +1,6 @@
 using System.CommandLine;
-using NetDrop.Commands;
+using NetDrop.Cli;
 using NetDrop.Configuration;
-using NetDrop.Monitoring;
 
 namespace NetDrop;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using NetDrop.Analysis;
 
 using NetDrop.Model;
 

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using NetDrop.Analysis;
-using NetDrop.Csv;
 using NetDrop.Model;
 
 namespace NetDrop.Analysis.Tests;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using NetDrop.Csv;
 using NetDrop.Model;
 
 namespace NetDrop.Analysis.Tests;

@@ -1,6 +1,5 @@
-using NetDrop.Csv;
-
 using NetDrop.Model;
+
 
 namespace NetDrop.Analysis.Tests;
 

@@ -1,7 +1,5 @@
 using System.IO.Compression;
 using System.Text;
-using NetDrop.Analysis;
-using NetDrop.Csv;
 using NetDrop.Model;
 using static NetDrop.Analysis.Tests.CsvLines;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using NetDrop.Analysis;
 using NetDrop.Model;
 using static NetDrop.Analysis.Tests.CsvLines;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
-using NetDrop.Analysis;
 using NetDrop.Model;
 using Xunit.Abstractions;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using NetDrop.Analysis;
 
 namespace NetDrop.Analysis.Tests;
 

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using NetDrop.Analysis;
 using NetDrop.Model;
 
 namespace NetDrop.Analysis.Tests;

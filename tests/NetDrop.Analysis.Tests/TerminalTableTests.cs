@@ -1,5 +1,3 @@
-using NetDrop.Analysis;
-
 namespace NetDrop.Analysis.Tests;
 
 public class TerminalTableTests

@@ -1,6 +1,4 @@
-using NetDrop.Model;
-
-namespace NetDrop.Csv;
+namespace NetDrop.Model;
 
 /// <summary>
 /// The CSV columns. The seed's sixteen come first and in its order, so awk one-liners addressing <c>$1..$16</c> keep

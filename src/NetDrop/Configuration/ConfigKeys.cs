@@ -4,7 +4,7 @@ namespace NetDrop.Configuration;
 
 /// <summary>
 /// Every key NetDrop understands, each with its default and its range: the one place these are written. The binder
-/// checks against them, <see cref="Monitoring.MonitorOptions"/> and <see cref="OtlpSettings"/> start from them,
+/// checks against them, <see cref="MonitorOptions"/> and <see cref="OtlpSettings"/> start from them,
 /// <c>config show</c> prints them and <c>--help</c> quotes them (netdrop.yaml in the repository root documents each
 /// key, and a test holds it to these defaults). A key not listed here is a typo and stops the agent, so a misspelt
 /// <c>interval</c> never silently runs at the default.

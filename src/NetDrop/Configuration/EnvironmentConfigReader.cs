@@ -28,7 +28,7 @@ internal static class EnvironmentConfigReader
 
             if (!byName.TryGetValue(name, out string? path))
             {
-                throw new Monitoring.UsageException($"environment variable {name} matches no configuration key (see netdrop.yaml for the keys)");
+                throw new UsageException($"environment variable {name} matches no configuration key (see netdrop.yaml for the keys)");
             }
 
             string value = (string?)variable.Value ?? "";

@@ -1,6 +1,4 @@
 using System.Globalization;
-using NetDrop.Model;
-using NetDrop.Monitoring;
 
 namespace NetDrop.Configuration;
 

@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Globalization;
-using NetDrop.Monitoring;
 
 namespace NetDrop.Configuration;
 

@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using NetDrop.Kernel;
-using NetDrop.Monitoring;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;

@@ -147,7 +147,7 @@ public sealed class DropReasonCounterTests
     private static ulong[] OwnNamespace(DropReasonCounter counter, NetworkNamespace ns)
     {
         // The inode the kernel gives the namespace (struct ns_common.inum), as stat(1) shows for its bind mount.
-        uint inode = uint.Parse(HostTool.Run("stat", "-Lc", "%i", "/run/netns/" + ns.Name).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        uint inode = uint.Parse(ToolRunner.Run("stat", "-Lc", "%i", "/run/netns/" + ns.Name).Trim(), System.Globalization.CultureInfo.InvariantCulture);
         ulong[] counts = new ulong[counter.Slots];
         counter.ReadNamespace(inode, counts);
         return counts;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using NetDrop.Kernel.Tests.TestSupport;
 
 namespace NetDrop.Kernel.Tests.Bpf;
 

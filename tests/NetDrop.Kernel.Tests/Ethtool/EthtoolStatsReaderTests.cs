@@ -4,7 +4,6 @@ using System.Runtime.InteropServices;
 using NetDrop.Kernel.Ethtool;
 using NetDrop.Kernel.SafeHandles;
 using NetDrop.Kernel.Snapshots;
-using NetDrop.Kernel.Tests.TestSupport;
 
 namespace NetDrop.Kernel.Tests.Ethtool;
 

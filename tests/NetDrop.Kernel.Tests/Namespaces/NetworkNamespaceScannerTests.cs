@@ -160,11 +160,11 @@ public sealed class NetworkNamespaceScannerTests
         string[] unprivileged = ["--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"];
 
         // The credentials are real: as this user the pods' /proc/PID/ns/net (ptrace rights) is refused...
-        Assert.Throws<InvalidOperationException>(() => HostTool.Run(setpriv, [.. unprivileged, "readlink", $"/proc/{a.Pid}/ns/net"]));
+        Assert.Throws<InvalidOperationException>(() => ToolRunner.Run(setpriv, [.. unprivileged, "readlink", $"/proc/{a.Pid}/ns/net"]));
 
         // ...and yet the scanner, run as that user, finds both pods and the node.
         string assembly = typeof(PodLab).Assembly.Location;
-        string output = HostTool.Run(setpriv, [.. unprivileged, "env", "DOTNET_STARTUP_HOOKS=" + assembly,
+        string output = ToolRunner.Run(setpriv, [.. unprivileged, "env", "DOTNET_STARTUP_HOOKS=" + assembly,
             StartupHook.ProcRootVariable + "=/proc", "DOTNET_CLI_TELEMETRY_OPTOUT=1", "HOME=/tmp",
             RequiredTool.Find("dotnet", "dotnet-sdk-10.0"), "exec", assembly]);
         string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -190,5 +190,5 @@ public sealed class NetworkNamespaceScannerTests
     }
 
     private static ulong StatInode(string path) =>
-        ulong.Parse(HostTool.Run("stat", "-L", "-c", "%i", path).Trim(), CultureInfo.InvariantCulture);
+        ulong.Parse(ToolRunner.Run("stat", "-L", "-c", "%i", path).Trim(), CultureInfo.InvariantCulture);
 }

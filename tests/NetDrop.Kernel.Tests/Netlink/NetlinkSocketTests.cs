@@ -1,6 +1,5 @@
 using System.Text;
 using NetDrop.Kernel.Netlink;
-using NetDrop.Kernel.Tests.TestSupport;
 
 namespace NetDrop.Kernel.Tests.Netlink;
 

@@ -108,9 +108,9 @@ internal sealed class PodLab : IDisposable
     /// <summary>Joins a pod to the node namespace by a veth pair: <paramref name="nodeSide"/> in the node, <paramref name="podSide"/> in the pod, both up.</summary>
     public static void AddVeth(NetworkNamespace node, PodLabPod pod, string nodeSide, string podSide)
     {
-        HostTool.Run("ip", "-n", node.Name, "link", "add", nodeSide, "type", "veth", "peer", "name", podSide,
+        ToolRunner.Run("ip", "-n", node.Name, "link", "add", nodeSide, "type", "veth", "peer", "name", podSide,
             "netns", pod.Pid.ToString(CultureInfo.InvariantCulture));
-        HostTool.Run("ip", "-n", node.Name, "link", "set", nodeSide, "up");
+        ToolRunner.Run("ip", "-n", node.Name, "link", "set", nodeSide, "up");
         _ = pod.Exec("ip", "link", "set", podSide, "up");
     }
 
@@ -126,7 +126,7 @@ internal sealed class PodLab : IDisposable
         string podAddress = string.Create(CultureInfo.InvariantCulture, $"10.77.{subnet}.2");
         foreach (string scope in (string[])["all", "default", nodeSide])
         {
-            HostTool.Run("ip", "netns", "exec", node.Name, "sysctl", "-qw", $"net.ipv6.conf.{scope}.disable_ipv6=1");
+            ToolRunner.Run("ip", "netns", "exec", node.Name, "sysctl", "-qw", $"net.ipv6.conf.{scope}.disable_ipv6=1");
         }
 
         foreach (string scope in (string[])["all", "default", podSide])
@@ -134,17 +134,17 @@ internal sealed class PodLab : IDisposable
             _ = pod.Exec("sysctl", "-qw", $"net.ipv6.conf.{scope}.disable_ipv6=1");
         }
 
-        HostTool.Run("ip", "netns", "exec", node.Name, "sysctl", "-qw", "net.ipv4.icmp_ratelimit=0");
-        HostTool.Run("ip", "-n", node.Name, "addr", "add", nodeAddress + "/24", "dev", nodeSide);
+        ToolRunner.Run("ip", "netns", "exec", node.Name, "sysctl", "-qw", "net.ipv4.icmp_ratelimit=0");
+        ToolRunner.Run("ip", "-n", node.Name, "addr", "add", nodeAddress + "/24", "dev", nodeSide);
         _ = pod.Exec("ip", "addr", "add", podAddress + "/24", "dev", podSide);
-        string nodeMac = MacOf(HostTool.Run("ip", "-n", node.Name, "-j", "link", "show", nodeSide));
+        string nodeMac = MacOf(ToolRunner.Run("ip", "-n", node.Name, "-j", "link", "show", nodeSide));
         string podMac = MacOf(pod.Exec("ip", "-j", "link", "show", podSide));
         _ = pod.Exec("ip", "neigh", "add", nodeAddress, "lladdr", nodeMac, "dev", podSide, "nud", "permanent");
-        HostTool.Run("ip", "-n", node.Name, "neigh", "add", podAddress, "lladdr", podMac, "dev", nodeSide, "nud", "permanent");
+        ToolRunner.Run("ip", "-n", node.Name, "neigh", "add", podAddress, "lladdr", podMac, "dev", nodeSide, "nud", "permanent");
     }
 
     /// <summary>Sets an interface of the node namespace down (its veth peer then drops what it is sent, veth_xmit).</summary>
-    public static void SetDown(NetworkNamespace node, string name) => HostTool.Run("ip", "-n", node.Name, "link", "set", name, "down");
+    public static void SetDown(NetworkNamespace node, string name) => ToolRunner.Run("ip", "-n", node.Name, "link", "set", name, "down");
 
     private static string MacOf(string ipJson)
     {
@@ -154,7 +154,7 @@ internal sealed class PodLab : IDisposable
 
     /// <summary>Whether the node namespace still has the interface (a veth end disappears when its peer's namespace is freed).</summary>
     public static bool HasLink(NetworkNamespace node, string name) =>
-        HostTool.Run("ip", "-n", node.Name, "-o", "link", "show").Contains(" " + name + "@", StringComparison.Ordinal);
+        ToolRunner.Run("ip", "-n", node.Name, "-o", "link", "show").Contains(" " + name + "@", StringComparison.Ordinal);
 
     public void Dispose()
     {

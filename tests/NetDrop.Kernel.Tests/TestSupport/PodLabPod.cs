@@ -34,11 +34,11 @@ internal sealed class PodLabPod
 
     /// <summary>The inode of <c>/proc/PID/net/netstat</c>: what NetDrop takes as the namespace's identity. The test's oracle reads it with <c>stat</c>.</summary>
     public ulong NamespaceInode() =>
-        ulong.Parse(HostTool.Run("stat", "-L", "-c", "%i", $"/proc/{Pid}/net/netstat").Trim(), CultureInfo.InvariantCulture);
+        ulong.Parse(ToolRunner.Run("stat", "-L", "-c", "%i", $"/proc/{Pid}/net/netstat").Trim(), CultureInfo.InvariantCulture);
 
     /// <summary>Runs a command inside the pod's network namespace (<c>nsenter --net --target PID</c>).</summary>
     public string Exec(params string[] command) =>
-        HostTool.Run("nsenter", ["--net", "--target", Pid.ToString(CultureInfo.InvariantCulture), "--", .. command]);
+        ToolRunner.Run("nsenter", ["--net", "--target", Pid.ToString(CultureInfo.InvariantCulture), "--", .. command]);
 
     /// <summary>Kills the pod's process and reaps it: from then on nothing of the test holds the namespace.</summary>
     public void Kill()

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using NetDrop.Analysis;
 using NetDrop.Analysis.Tests;
-using NetDrop.Commands;
+using NetDrop.Cli;
 using static NetDrop.Analysis.Tests.CsvLines;
 
 namespace NetDrop.Tests.Commands;

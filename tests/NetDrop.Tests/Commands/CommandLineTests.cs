@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using NetDrop.Csv;
+using NetDrop.Model;
 using NetDrop.Tests.TestSupport;
 
 namespace NetDrop.Tests.Commands;

@@ -1,5 +1,4 @@
-using NetDrop.Commands;
-using NetDrop.Tests.TestSupport;
+using NetDrop.Cli;
 
 namespace NetDrop.Tests.Commands;
 

@@ -2,9 +2,6 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using NetDrop.Configuration;
 using NetDrop.Model;
-using NetDrop.Monitoring;
-using NetDrop.Tests.Deploy;
-using NetDrop.Tests.TestSupport;
 
 namespace NetDrop.Tests.Configuration;
 

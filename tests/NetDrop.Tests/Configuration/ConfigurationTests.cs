@@ -1,6 +1,4 @@
 using NetDrop.Configuration;
-using NetDrop.Monitoring;
-using NetDrop.Tests.TestSupport;
 
 namespace NetDrop.Tests.Configuration;
 

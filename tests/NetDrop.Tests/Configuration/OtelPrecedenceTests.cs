@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using NetDrop.Hosting;
-using NetDrop.Telemetry;
+using NetDrop.Agent;
+using NetDrop.Sinks.Telemetry;
 using NetDrop.Tests.TestSupport;
 using OpenTelemetry.Exporter;
 

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using NetDrop.Model;
-using NetDrop.Tests.TestSupport;
 
 namespace NetDrop.Tests.Coverage;
 

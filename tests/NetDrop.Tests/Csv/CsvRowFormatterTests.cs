@@ -1,8 +1,7 @@
 using System.Text;
-using NetDrop.Csv;
 using NetDrop.Model;
-using NetDrop.Sampling;
-using NetDrop.Tests.TestSupport;
+using NetDrop.Sinks.Csv;
+using NetDrop.Deltas;
 
 namespace NetDrop.Tests.Csv;
 

@@ -1,9 +1,9 @@
 using System.Text.Json;
-using NetDrop.Csv;
-using NetDrop.Sampling;
+using NetDrop.Model;
+using NetDrop.Sinks.Csv;
+using NetDrop.Deltas;
 using NetDrop.Tests.TestSupport;
 
-using NetDrop.Model;
 
 namespace NetDrop.Tests.Csv;
 

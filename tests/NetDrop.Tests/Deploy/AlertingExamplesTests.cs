@@ -1,4 +1,3 @@
-using NetDrop.Tests.TestSupport;
 using YamlDotNet.RepresentationModel;
 
 namespace NetDrop.Tests.Deploy;

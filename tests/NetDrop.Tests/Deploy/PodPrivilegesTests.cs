@@ -1,5 +1,3 @@
-using NetDrop.Tests.TestSupport;
-
 namespace NetDrop.Tests.Deploy;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using NetDrop.Tests.TestSupport;
-
 namespace NetDrop.Tests.Deploy;
 
 /// <summary>deploy/systemd and deploy/logrotate, checked by systemd's and logrotate's own parsers.</summary>

@@ -1,8 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using NetDrop.Configuration;
-using NetDrop.Monitoring;
-using NetDrop.Tests.TestSupport;
 
 namespace NetDrop.Tests.Faults;
 

@@ -62,35 +62,35 @@ internal static class Mutations
         switch (kind)
         {
             case MutationKind.Crlf:
-            {
-                int[] newlines = [.. Enumerable.Range(0, text.Length).Where(i => text[i] == '\n')];
-                int at = newlines.Length > 0 ? newlines[random.Next(newlines.Length)] : text.Length;
-                description = $"CRLF at {at}";
-                return Ascii(text[..at] + "\r" + text[at..]);
-            }
+                {
+                    int[] newlines = [.. Enumerable.Range(0, text.Length).Where(i => text[i] == '\n')];
+                    int at = newlines.Length > 0 ? newlines[random.Next(newlines.Length)] : text.Length;
+                    description = $"CRLF at {at}";
+                    return Ascii(text[..at] + "\r" + text[at..]);
+                }
 
             case MutationKind.Nul:
-            {
-                int at = random.Next(text.Length + 1);
-                description = $"NUL at {at}";
-                return Ascii(text[..at] + "\0" + text[at..]);
-            }
+                {
+                    int at = random.Next(text.Length + 1);
+                    description = $"NUL at {at}";
+                    return Ascii(text[..at] + "\0" + text[at..]);
+                }
 
             case MutationKind.BinaryGarbage:
-            {
-                int at = random.Next(text.Length);
-                int span = Math.Min(text.Length - at, 1 + random.Next(16));
-                description = $"garbage over {at}..{at + span}";
-                return [.. Ascii(text[..at]), .. Garbage(random, span), .. Ascii(text[(at + span)..])];
-            }
+                {
+                    int at = random.Next(text.Length);
+                    int span = Math.Min(text.Length - at, 1 + random.Next(16));
+                    description = $"garbage over {at}..{at + span}";
+                    return [.. Ascii(text[..at]), .. Garbage(random, span), .. Ascii(text[(at + span)..])];
+                }
 
             case MutationKind.TruncatedLine:
-            {
-                int[] insideLines = [.. Enumerable.Range(1, Math.Max(0, text.Length - 1)).Where(i => text[i - 1] != '\n' && text[i] != '\n')];
-                int at = insideLines.Length > 0 ? insideLines[random.Next(insideLines.Length)] : 0;
-                description = $"cut at {at}";
-                return Ascii(text[..at]);
-            }
+                {
+                    int[] insideLines = [.. Enumerable.Range(1, Math.Max(0, text.Length - 1)).Where(i => text[i - 1] != '\n' && text[i] != '\n')];
+                    int at = insideLines.Length > 0 ? insideLines[random.Next(insideLines.Length)] : 0;
+                    description = $"cut at {at}";
+                    return Ascii(text[..at]);
+                }
 
             default:
                 description = $"{kind} at token {start}";

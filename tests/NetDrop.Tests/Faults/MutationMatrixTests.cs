@@ -1,6 +1,7 @@
 using NetDrop.Model;
-using NetDrop.Monitoring;
-using NetDrop.Sampling;
+using NetDrop.Configuration;
+using NetDrop.Sources;
+using NetDrop.Deltas;
 
 using NetDrop.Tests.Sampling;
 

@@ -1,8 +1,9 @@
-using NetDrop.Csv;
 using NetDrop.Model;
-using NetDrop.Sampling;
+using NetDrop.Sinks.Csv;
+using NetDrop.Sources;
+using NetDrop.Deltas;
 using NetDrop.Sinks;
-using NetDrop.Terminal;
+using NetDrop.Sinks.Terminal;
 
 namespace NetDrop.Tests.Faults;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using NetDrop.Hosting;
-using NetDrop.Telemetry;
+using NetDrop.Agent;
+using NetDrop.Sinks.Telemetry;
 using NetDrop.Tests.TestSupport;
 
 namespace NetDrop.Tests.Hosting;
@@ -36,7 +36,7 @@ public sealed class SamplingSchedulerTests
 
         Assert.Equal([("11:23:45", 1, 5.0), ("11:23:50", 2, 5.0), ("11:23:55", 3, 5.0), ("11:24:00", 4, 5.0)], Rows(monitor));
         Assert.Equal([5000, 5000, 5000, 5000], sleeps);
-        Assert.Equal(0, service.ExitCode);
+        Assert.False(service.Failed);
         Assert.True(lifetime.StopRequested);
     }
 
@@ -82,7 +82,7 @@ public sealed class SamplingSchedulerTests
         await RunToEnd(service);
 
         Assert.Equal([("11:23:45", 1, 5.0), ("11:23:50", 2, 5.0)], Rows(monitor));
-        Assert.Equal(0, service.ExitCode);
+        Assert.False(service.Failed);
         Assert.True(lifetime.StopRequested);
     }
 

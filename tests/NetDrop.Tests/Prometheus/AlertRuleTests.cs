@@ -1,5 +1,4 @@
 using NetDrop.Tests.Deploy;
-using NetDrop.Tests.TestSupport;
 
 namespace NetDrop.Tests.Prometheus;
 

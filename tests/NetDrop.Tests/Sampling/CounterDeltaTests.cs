@@ -1,4 +1,4 @@
-using NetDrop.Sampling;
+using NetDrop.Deltas;
 
 namespace NetDrop.Tests.Sampling;
 

@@ -1,6 +1,7 @@
 using NetDrop.Kernel.Snapshots;
 using NetDrop.Model;
-using NetDrop.Sampling;
+using NetDrop.Sources;
+using NetDrop.Deltas;
 
 namespace NetDrop.Tests.Sampling;
 

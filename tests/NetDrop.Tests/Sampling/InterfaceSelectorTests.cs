@@ -1,4 +1,4 @@
-using NetDrop.Sampling;
+using NetDrop.Sources;
 
 namespace NetDrop.Tests.Sampling;
 

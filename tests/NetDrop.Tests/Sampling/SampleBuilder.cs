@@ -1,7 +1,7 @@
 using NetDrop.Kernel.Netlink;
 using NetDrop.Kernel.Snapshots;
 using NetDrop.Model;
-using NetDrop.Sampling;
+using NetDrop.Sources;
 
 namespace NetDrop.Tests.Sampling;
 

@@ -1,11 +1,12 @@
 using System.Runtime;
 using Microsoft.Extensions.Time.Testing;
-using NetDrop.Csv;
-using NetDrop.Monitoring;
-using NetDrop.Sampling;
-using NetDrop.Terminal;
-
 using NetDrop.Model;
+using NetDrop.Sinks.Csv;
+using NetDrop.Configuration;
+using NetDrop.Sources;
+using NetDrop.Deltas;
+using NetDrop.Sinks.Terminal;
+
 
 namespace NetDrop.Tests.Sampling;
 
@@ -101,7 +102,7 @@ public sealed class SamplerAllocationTests
 
     /// <summary>
     /// Bytes allocated on this thread by one round of <see cref="SamplesPerRound"/> intervals once warm, counting only
-    /// what <see cref="Sampler.Take"/>, <see cref="DeltaEngine.Compute"/> and <see cref="CsvRowFormatter.Format"/>
+    /// what <see cref="Sampler.Take"/>, <see cref="DeltaEngine.Compute"/> and <see cref="CsvRowFormatter.Format(NetDrop.Deltas.IntervalReport)"/>
     /// allocate (the sinks' Write included). Deterministic on a loaded machine:
     /// <list type="bullet">
     /// <item>Time is a <see cref="FakeTimeProvider"/> that moves one 5 s interval per sample, as the agent's clock does,

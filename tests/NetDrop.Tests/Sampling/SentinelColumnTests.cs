@@ -1,8 +1,9 @@
 using System.Globalization;
-using NetDrop.Csv;
-using NetDrop.Monitoring;
 using NetDrop.Model;
-using NetDrop.Sampling;
+using NetDrop.Sinks.Csv;
+using NetDrop.Configuration;
+using NetDrop.Sources;
+using NetDrop.Deltas;
 
 namespace NetDrop.Tests.Sampling;
 

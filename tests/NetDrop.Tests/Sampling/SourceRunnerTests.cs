@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using NetDrop.Kernel;
-using NetDrop.Resilience;
-using NetDrop.Sampling;
+using NetDrop.Sources.Resilience;
+using NetDrop.Sources;
 
 namespace NetDrop.Tests.Sampling;
 

@@ -1,5 +1,6 @@
 using NetDrop.Model;
-using NetDrop.Sampling;
+using NetDrop.Sources;
+using NetDrop.Deltas;
 
 namespace NetDrop.Tests.Sampling;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using NetDrop.Telemetry;
+using NetDrop.Sinks.Telemetry;
 using NetDrop.Tests.Faults;
 using NetDrop.Tests.TestSupport;
 using OpenTelemetry.Logs;
@@ -14,7 +14,7 @@ namespace NetDrop.Tests.Telemetry;
 /// </summary>
 public sealed class CritRecordTests : IDisposable
 {
-    /// <summary>Drops per fixture step (see <see cref="ConsoleBreakdownTests"/>): 89 is WARN, two steps (178) CRIT.</summary>
+    /// <summary>Drops per fixture step (see <see cref="Terminal.ConsoleBreakdownTests"/>): 89 is WARN, two steps (178) CRIT.</summary>
     private const long Threshold = 150;
 
     private const long OneStep = 89;

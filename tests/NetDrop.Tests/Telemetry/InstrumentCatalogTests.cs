@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
-using NetDrop.Telemetry;
+using NetDrop.Sinks.Telemetry;
 using NetDrop.Tests.Faults;
 using NetDrop.Tests.TestSupport;
 using OpenTelemetry;

@@ -1,9 +1,10 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
-using NetDrop.Csv;
 using NetDrop.Model;
-using NetDrop.Sampling;
-using NetDrop.Telemetry;
+using NetDrop.Sinks.Csv;
+using NetDrop.Sources;
+using NetDrop.Deltas;
+using NetDrop.Sinks.Telemetry;
 using NetDrop.Tests.Sampling;
 using NetDrop.Tests.TestSupport;
 using OpenTelemetry;

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using NetDrop.Kernel;
-using NetDrop.Resilience;
-using NetDrop.Sampling;
-using NetDrop.Telemetry;
+using NetDrop.Sources.Resilience;
+using NetDrop.Sources;
+using NetDrop.Deltas;
+using NetDrop.Sinks.Telemetry;
 using OpenTelemetry.Logs;
 
 using NetDrop.Tests.Sampling;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using NetDrop.Telemetry;
+using NetDrop.Sinks.Telemetry;
 using OpenTelemetry.Exporter;
 
 namespace NetDrop.Tests.Telemetry;

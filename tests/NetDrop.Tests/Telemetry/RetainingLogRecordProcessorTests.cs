@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Logging;
-using NetDrop.Telemetry;
-using OpenTelemetry;
-using OpenTelemetry.Logs;
+using NetDrop.Sinks.Telemetry;
 
 namespace NetDrop.Tests.Telemetry;
 

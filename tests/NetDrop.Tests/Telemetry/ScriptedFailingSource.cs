@@ -1,5 +1,5 @@
 using NetDrop.Kernel;
-using NetDrop.Sampling;
+using NetDrop.Sources;
 
 namespace NetDrop.Tests.Telemetry;
 

@@ -1,4 +1,4 @@
-using NetDrop.Telemetry;
+using NetDrop.Sinks.Telemetry;
 
 namespace NetDrop.Tests.Telemetry;
 

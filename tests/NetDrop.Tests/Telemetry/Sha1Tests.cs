@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using NetDrop.Telemetry;
+using NetDrop.Sinks.Telemetry;
 
 namespace NetDrop.Tests.Telemetry;
 

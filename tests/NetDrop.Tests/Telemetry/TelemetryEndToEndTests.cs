@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using NetDrop.Csv;
+using NetDrop.Model;
 using NetDrop.Tests.TestSupport;
 using Xunit.Abstractions;
 

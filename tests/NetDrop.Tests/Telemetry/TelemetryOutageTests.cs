@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using NetDrop.Csv;
+using NetDrop.Model;
 using NetDrop.Tests.TestSupport;
 
 namespace NetDrop.Tests.Telemetry;

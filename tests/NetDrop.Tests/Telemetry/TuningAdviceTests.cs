@@ -1,7 +1,7 @@
 using NetDrop.Analysis;
 using NetDrop.Analysis.Tests;
 using NetDrop.Model;
-using NetDrop.Telemetry;
+using NetDrop.Sinks.Telemetry;
 
 namespace NetDrop.Tests.Telemetry;
 

@@ -1,7 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Time.Testing;
-using NetDrop.Monitoring;
-using NetDrop.Sampling;
+using NetDrop.Agent;
+using NetDrop.Configuration;
+using NetDrop.Deltas;
 using NetDrop.Tests.Faults;
 
 namespace NetDrop.Tests.TestSupport;

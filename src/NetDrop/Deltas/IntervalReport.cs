@@ -1,0 +1,111 @@
+using NetDrop.Model;
+
+namespace NetDrop.Deltas;
+
+/// <summary>
+/// What one interval looked like: every category's delta summed over the monitored interfaces, the per-interface,
+/// per-slave and per-CPU detail, the severity, and which categories could not be read. Reused between intervals.
+/// </summary>
+internal sealed class IntervalReport
+{
+    private readonly ulong[] _categories;
+
+    public IntervalReport(DropCategoryTable table)
+    {
+        Table = table;
+        _categories = new ulong[table.Count];
+    }
+
+    /// <summary>The categories this report holds, in CSV order: what every sink iterates.</summary>
+    public DropCategoryTable Table { get; }
+
+    public int Iteration { get; set; }
+
+    /// <summary>Wall-clock time the interval ended (local time, as the seed wrote it).</summary>
+    public DateTimeOffset Timestamp { get; set; }
+
+    /// <summary>Seconds between the two samples, from the monotonic clock.</summary>
+    public double IntervalSeconds { get; set; }
+
+    /// <summary>The seed CSV's <c>interface</c> cell: the monitored names joined with <c>+</c>.</summary>
+    public string InterfaceLabel { get; set; } = "";
+
+    public ulong TotalDrops { get; set; }
+
+    public Severity Severity { get; set; }
+
+    /// <summary>Bit <c>1 &lt;&lt; category.Id</c> set when that category's source could not be read.</summary>
+    public ulong UnavailableMask { get; set; }
+
+    /// <summary>Monitored interfaces, in the order they were first seen.</summary>
+    public List<InterfaceDelta> Interfaces { get; } = [];
+
+    /// <summary>Slaves of monitored bonds: their own deltas, already included in their master's.</summary>
+    public List<InterfaceDelta> Slaves { get; } = [];
+
+    public List<SoftnetDelta> Cpus { get; } = [];
+
+    /// <summary>Interfaces that appeared or vanished this interval (rare, so strings are fine).</summary>
+    public List<string> Events { get; } = [];
+
+    public ulong this[DropCategory category]
+    {
+        get => _categories[category.Id];
+        set => _categories[category.Id] = value;
+    }
+
+    /// <summary>An interface's (or slave's) share of an interface category; 0 for categories of other scopes.</summary>
+    public ulong ValueOf(in InterfaceDelta delta, DropCategory category)
+    {
+        int slot = Table.InterfaceSlotOf(category);
+        return slot >= 0 ? delta.Values[slot] : 0;
+    }
+
+    /// <summary>One CPU's share of a host-wide (softnet) category; 0 for categories of other scopes.</summary>
+    public static ulong ValueOf(in SoftnetDelta cpu, DropCategory category)
+    {
+        ulong added = 0, subtracted = 0;
+        foreach (CounterTerm term in category.Counters.Terms)
+        {
+            if (term.Counter.Source == CounterSource.Softnet)
+            {
+                ulong value = cpu.ValueOf(SoftnetColumns.Of(term.Counter));
+                if (term.Subtracted)
+                {
+                    subtracted += value;
+                }
+                else
+                {
+                    added += value;
+                }
+            }
+        }
+
+        return added > subtracted ? added - subtracted : 0;
+    }
+
+    /// <summary>An interface's drops over every interface drop category (its line in the console breakdown).</summary>
+    public ulong TotalOf(in InterfaceDelta delta)
+    {
+        ulong total = 0;
+        foreach (DropCategory category in Table)
+        {
+            total += category.IsDrop ? ValueOf(delta, category) : 0;
+        }
+
+        return total;
+    }
+
+    public bool IsUnavailable(DropCategory category) => (UnavailableMask & (1UL << category.Id)) != 0;
+
+    public void Clear()
+    {
+        Array.Clear(_categories);
+        Interfaces.Clear();
+        Slaves.Clear();
+        Cpus.Clear();
+        Events.Clear();
+        UnavailableMask = 0;
+        TotalDrops = 0;
+    }
+}

@@ -1,9 +1,0 @@
-namespace NetDrop.Monitoring;
-
-/// <summary>The command-line contract's exit codes.</summary>
-internal static class ExitCodes
-{
-    public const int Ok = 0;
-    public const int RuntimeFailure = 1;
-    public const int Usage = 2;
-}

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using NetDrop.Model;
+using NetDrop.Sources;
+using NetDrop.Deltas;
+
+namespace NetDrop.Sinks.Telemetry;
+
+/// <summary>
+/// Publishes each interval's deltas as OpenTelemetry metrics. Policy: synchronous counters that <c>Add</c> the
+/// engine's reset-corrected deltas once per series per interval, so the sum of everything exported equals the sum of
+/// the CSV, exactly; the SDK keeps the cumulative (or delta) totals and the export schedule is its own.
+/// </summary>
+/// <remarks>
+/// <c>netdrop.crit.intervals</c> is the exception, an observable counter, because it is what alerts read: a series
+/// must be exported at 0 before its first CRIT, or <c>increase(...[5m]) &gt; 0</c> sees a series born at 1 and misses
+/// that CRIT (after every start, restart, or interface appearing). See <see cref="CritIntervalSeries"/>.
+/// </remarks>
+internal sealed class NetDropMetrics : IIntervalSink, IDisposable
+{
+    private readonly Meter _meter;
+    private readonly Counter<long> _dropped;
+    private readonly Counter<long> _systemDropped;
+    private readonly Counter<long> _pressure;
+    private readonly Gauge<int> _severity;
+    private readonly CritIntervalSeries _critIntervals = new();
+    private readonly Histogram<double> _sampleDuration;
+    private readonly Counter<long> _sourceErrors;
+    private readonly InterfaceRegistry _registry;
+    private readonly bool _perCpu;
+    private readonly Func<double> _lastSampleSeconds;
+    private readonly Func<SourceId, long> _sourceFailures;
+    private readonly long[] _reportedFailures = new long[s_sources.Length];
+    private readonly KeyValuePair<string, object?>[] _sourceTags;
+
+    private static readonly SourceId[] s_sources = Enum.GetValues<SourceId>();
+
+    public NetDropMetrics(IMeterFactory meterFactory, InterfaceRegistry registry, bool perCpu, Func<double> lastSampleSeconds, Func<SourceId, long> sourceFailures)
+    {
+        _meter = meterFactory.Create(new MeterOptions(NetDropSemanticConventions.MeterName)
+        {
+            Version = VersionInfo.Version,
+            TelemetrySchemaUrl = NetDropSemanticConventions.SchemaUrl,
+        });
+        _registry = registry;
+        _perCpu = perCpu;
+        _lastSampleSeconds = lastSampleSeconds;
+        _sourceFailures = sourceFailures;
+        _dropped = _meter.CreateCounter<long>(NetDropSemanticConventions.PacketDropped, NetDropSemanticConventions.UnitPacket,
+            "Packets the kernel dropped, by drop category (the CSV column names) and, for interface categories, interface.");
+        _systemDropped = _meter.CreateCounter<long>(NetDropSemanticConventions.SystemPacketDropped, NetDropSemanticConventions.UnitPacket,
+            "Packets dropped by a network interface, by direction (rtnl rx_dropped / tx_dropped).");
+        _pressure = _meter.CreateCounter<long>(NetDropSemanticConventions.Pressure, NetDropSemanticConventions.UnitEvent,
+            "Signs of pressure that are not drops (TCP collapse, softnet time squeeze, prune calls, SYN cookies).");
+        _severity = _meter.CreateGauge<int>(NetDropSemanticConventions.IntervalSeverity, unit: null,
+            "Severity of the last interval: 0 OK, 1 WARN, 2 CRIT.");
+        _meter.CreateObservableCounter(NetDropSemanticConventions.CritIntervals, _critIntervals.Observe, NetDropSemanticConventions.UnitInterval,
+            "Intervals whose drops reached the CRIT threshold; alert on any increase.");
+
+        // The SDK's default buckets (0, 5, 10, ... 10000) would put every sample, ~100 µs, in the first one.
+        _sampleDuration = _meter.CreateHistogram(NetDropSemanticConventions.SampleDuration, NetDropSemanticConventions.UnitSecond,
+            "Time one sample of every kernel source took.", tags: null,
+            new InstrumentAdvice<double> { HistogramBucketBoundaries = NetDropSemanticConventions.SampleDurationBuckets });
+        _sourceErrors = _meter.CreateCounter<long>(NetDropSemanticConventions.SourceErrors, NetDropSemanticConventions.UnitError,
+            "Kernel source reads that failed, by source.");
+        _sourceTags = [.. s_sources.Select(source => new KeyValuePair<string, object?>(NetDropSemanticConventions.AttributeSource, SourceName(source)))];
+    }
+
+    public void Write(IntervalReport report)
+    {
+        foreach (DropCategory category in report.Table)
+        {
+            if (report.IsUnavailable(category))
+            {
+                continue;
+            }
+
+            if (category.Scope == CategoryScope.Interface)
+            {
+                WriteInterfaceCategory(report, category);
+            }
+            else if (category.Counters.IsPerCpu && _perCpu)
+            {
+                Counter<long> counter = category.IsDrop ? _dropped : _pressure;
+                foreach (SoftnetDelta cpu in report.Cpus)
+                {
+                    counter.Add((long)IntervalReport.ValueOf(cpu, category), new TagList
+                    {
+                        { NetDropSemanticConventions.AttributeCategory, category.Column },
+                        { NetDropSemanticConventions.AttributeCpu, cpu.Cpu },
+                    });
+                }
+            }
+            else
+            {
+                Counter<long> counter = category.IsDrop ? _dropped : _pressure;
+                counter.Add((long)report[category], new KeyValuePair<string, object?>(NetDropSemanticConventions.AttributeCategory, category.Column));
+            }
+        }
+
+        _severity.Record((int)report.Severity, new KeyValuePair<string, object?>(NetDropSemanticConventions.AttributeInterface, report.InterfaceLabel));
+        _critIntervals.Count(report.InterfaceLabel, report.Severity == Severity.Crit);
+
+        _sampleDuration.Record(_lastSampleSeconds());
+        for (int i = 0; i < s_sources.Length; i++)
+        {
+            long failures = _sourceFailures(s_sources[i]);
+            // Added every interval, 0 included: each source's series exists from the first export, so a rule on
+            // increase(netdrop_source_errors_total[5m]) sees a source's first failure too.
+            _sourceErrors.Add(failures - _reportedFailures[i], _sourceTags[i]);
+            _reportedFailures[i] = failures;
+        }
+    }
+
+    /// <summary>The <c>netdrop.source</c> value of a source: its id in lower case (<c>netstat</c>, <c>qdisc</c>, ...).</summary>
+    public static string SourceName(SourceId source) => source.ToString().ToLowerInvariant();
+
+    public void Dispose() => _meter.Dispose();
+
+    private void WriteInterfaceCategory(IntervalReport report, DropCategory category)
+    {
+        foreach (InterfaceDelta delta in report.Interfaces)
+        {
+            ulong value = report.ValueOf(delta, category);
+            string name = _registry.NameOf(delta.Series);
+            (category.IsDrop ? _dropped : _pressure).Add((long)value, new TagList
+            {
+                { NetDropSemanticConventions.AttributeCategory, category.Column },
+                { NetDropSemanticConventions.AttributeInterface, name },
+            });
+            if (category.Direction != NetworkIoDirection.None)
+            {
+                _systemDropped.Add((long)value, new TagList
+                {
+                    { NetDropSemanticConventions.AttributeInterface, name },
+                    { NetDropSemanticConventions.AttributeDirection, category.Direction == NetworkIoDirection.Receive ? NetDropSemanticConventions.DirectionReceive : NetDropSemanticConventions.DirectionTransmit },
+                });
+            }
+        }
+    }
+}

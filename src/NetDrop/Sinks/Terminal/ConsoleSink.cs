@@ -1,0 +1,231 @@
+using System.Globalization;
+using NetDrop.Model;
+using NetDrop.Sources;
+using NetDrop.Deltas;
+
+namespace NetDrop.Sinks.Terminal;
+
+/// <summary>
+/// The seed's console lines, so people who watched the old script read this at a glance:
+/// <code>
+/// [2026-02-03 11:23:55] #0125 | ✖ CRIT | Drops: 523
+///   ├─ Softirq Dropped: 500
+///   ├─ Accept Queue Overflow: 23
+/// </code>
+/// Breakdown lines name every non-zero category (drops first, then pressure signals); with several interfaces or a
+/// bond, interface categories add which interface or slave they came from. The lines are formatted on the sampling
+/// thread into a pre-allocated buffer of a bounded queue (nothing allocated) and written by the queue's own thread,
+/// so a stdout nobody reads never delays a sample: when the queue is full the newest interval is not printed, and the
+/// number not printed is said on stderr once stdout moves again.
+/// </summary>
+internal sealed class ConsoleSink : IIntervalSink, IDisposable
+{
+    /// <summary>Intervals kept while stdout is blocked.</summary>
+    public const int QueueCapacity = 256;
+
+    /// <summary>How long stopping waits for the queued lines: a blocked stdout must not hold up the exit.</summary>
+    public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(1);
+
+    private const string Reset = "\e[0m";
+
+    private readonly bool _color;
+    private readonly InterfaceRegistry _registry;
+    private readonly SinkQueue<char> _queue;
+    private char[] _buffer = [];
+    private int _length;
+
+    public ConsoleSink(TextWriter output, bool color, InterfaceRegistry registry, Action<string>? say = null)
+    {
+        _color = color;
+        _registry = registry;
+        _queue = new SinkQueue<char>("netdrop-console", QueueCapacity, entryLength: 256, new ConsoleWriter(output, say ?? (_ => { })));
+    }
+
+    /// <summary>Intervals not printed so far because the queue was full.</summary>
+    public long LinesDropped => _queue.Dropped;
+
+    /// <summary>Colour when writing to a terminal, unless <c>NO_COLOR</c> is set (no-color.org) or colour was turned off.</summary>
+    public static bool ShouldColor(bool? requested, bool isTerminal) =>
+        requested ?? (isTerminal && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")));
+
+    /// <summary>Queues free text (the banner) in order with the interval lines.</summary>
+    public void WriteText(string text)
+    {
+        if (_queue.TryReserve(out int slot))
+        {
+            ref char[] entry = ref _queue.Entry(slot);
+            if (entry.Length < text.Length)
+            {
+                entry = new char[text.Length];
+            }
+
+            text.CopyTo(entry);
+            _queue.Publish(slot, text.Length);
+        }
+    }
+
+    public void Write(IntervalReport report)
+    {
+        if (!_queue.TryReserve(out int slot))
+        {
+            return;
+        }
+
+        _buffer = _queue.Entry(slot);
+        _length = 0;
+        Format(report);
+        _queue.Entry(slot) = _buffer;
+        _buffer = [];
+        _queue.Publish(slot, _length);
+    }
+
+    /// <summary>Prints what is queued, waiting up to <paramref name="timeout"/> (stdout may be blocked).</summary>
+    public bool Complete(TimeSpan timeout) => _queue.Complete(timeout);
+
+    /// <summary>Waits until every line queued so far was written (tests); false on timeout.</summary>
+    public bool WaitUntilWritten(TimeSpan timeout)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (_queue.Pending > 0)
+        {
+            if (clock.Elapsed > timeout)
+            {
+                return false;
+            }
+
+            Thread.Sleep(1);
+        }
+
+        return true;
+    }
+
+    public void Dispose()
+    {
+        Complete(StopTimeout);
+        _queue.Dispose();
+    }
+
+    private void Format(IntervalReport report)
+    {
+        Append("[");
+        Ensure(32);
+        report.Timestamp.TryFormat(_buffer.AsSpan(_length), out int written, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        _length += written;
+        Append("] #");
+        Ensure(16);
+        report.Iteration.TryFormat(_buffer.AsSpan(_length), out written, "D4", CultureInfo.InvariantCulture);
+        _length += written;
+        Append(" | ");
+        if (_color)
+        {
+            Append(report.Severity switch
+            {
+                Severity.Crit => "\e[31m",
+                Severity.Warn => "\e[33m",
+                _ => "\e[32m",
+            });
+        }
+
+        Append(SeverityNames.Symbol(report.Severity));
+        Append(" ");
+        Append(SeverityNames.Text(report.Severity));
+        if (_color)
+        {
+            Append(Reset);
+        }
+
+        Append(" | Drops: ");
+        AppendNumber(report.TotalDrops);
+        Append("\n");
+        AppendCategories(report, CategoryKind.Drop);
+        AppendCategories(report, CategoryKind.Pressure);
+        foreach (string message in report.Events)
+        {
+            Append("  ! ");
+            Append(message);
+            Append("\n");
+        }
+    }
+
+    private void AppendCategories(IntervalReport report, CategoryKind kind)
+    {
+        foreach (DropCategory category in report.Table)
+        {
+            ulong value = report[category];
+            if (category.Kind != kind || value == 0)
+            {
+                continue;
+            }
+
+            Append("  ├─ ");
+            Append(category.Label);
+            Append(": ");
+            AppendNumber(value);
+            if (category.Scope == CategoryScope.Interface && (report.Interfaces.Count > 1 || report.Slaves.Count > 0))
+            {
+                AppendInterfaceDetail(report, category);
+            }
+
+            Append("\n");
+        }
+    }
+
+    private void AppendInterfaceDetail(IntervalReport report, DropCategory category)
+    {
+        Append(" (");
+        bool first = true;
+        foreach (InterfaceDelta delta in report.Interfaces)
+        {
+            ulong value = report.ValueOf(delta, category);
+            if (value == 0)
+            {
+                continue;
+            }
+
+            Append(first ? "" : ", ");
+            Append(_registry.NameOf(delta.Series));
+            Append(": ");
+            AppendNumber(value);
+            first = false;
+            bool firstSlave = true;
+            foreach (InterfaceDelta slave in report.Slaves)
+            {
+                ulong slaveValue = report.ValueOf(slave, category);
+                if (slave.MasterSeries != delta.Series || slaveValue == 0)
+                {
+                    continue;
+                }
+
+                Append(firstSlave ? " = " : " + ");
+                Append(_registry.NameOf(slave.Series));
+                Append(" ");
+                AppendNumber(slaveValue);
+                firstSlave = false;
+            }
+        }
+
+        Append(")");
+    }
+
+    private void AppendNumber(ulong value)
+    {
+        Ensure(20);
+        value.TryFormat(_buffer.AsSpan(_length), out int written, default, CultureInfo.InvariantCulture);
+        _length += written;
+    }
+
+    private void Append(ReadOnlySpan<char> text)
+    {
+        Ensure(text.Length);
+        text.CopyTo(_buffer.AsSpan(_length));
+        _length += text.Length;
+    }
+
+    private void Ensure(int extra)
+    {
+        if (_length + extra > _buffer.Length)
+        {
+            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + extra));
+        }
+    }
+}

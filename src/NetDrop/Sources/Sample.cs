@@ -1,0 +1,72 @@
+using NetDrop.Kernel.Procfs;
+
+namespace NetDrop.Sources;
+
+/// <summary>
+/// One sample: every raw counter the drop model needs, read at one moment. Two instances are reused in turn, so a
+/// steady-state sample allocates nothing.
+/// </summary>
+internal sealed class Sample
+{
+    private static readonly int s_sourceCount = Enum.GetValues<SourceId>().Length;
+
+    private readonly ulong[] _counters;
+    private readonly bool[] _present;
+    private readonly bool[] _sourceOk = new bool[s_sourceCount];
+    private SoftnetCpu[] _softnet = new SoftnetCpu[Environment.ProcessorCount];
+
+    /// <param name="plan">Which scalar counters the sample holds (<see cref="CounterPlan.ScalarCounters"/>).</param>
+    public Sample(CounterPlan plan)
+    {
+        _counters = new ulong[plan.ScalarCounters.Count];
+        _present = new bool[plan.ScalarCounters.Count];
+    }
+
+    /// <summary>Monotonic timestamp (<see cref="TimeProvider.GetTimestamp"/>) taken before the first read.</summary>
+    public long Timestamp { get; set; }
+
+    public List<InterfaceReading> Interfaces { get; } = [];
+
+    public List<QdiscReading> Qdiscs { get; } = [];
+
+    public int SoftnetCount { get; private set; }
+
+    public ReadOnlySpan<SoftnetCpu> Softnet => _softnet.AsSpan(0, SoftnetCount);
+
+    public void Clear()
+    {
+        Array.Clear(_present);
+        Array.Clear(_sourceOk);
+        Interfaces.Clear();
+        Qdiscs.Clear();
+        SoftnetCount = 0;
+    }
+
+    /// <summary>Sets the scalar counter at <paramref name="index"/> (<see cref="CounterPlan.IndexOf"/>); absent when not read.</summary>
+    public void SetCounter(int index, bool present, ulong value)
+    {
+        _counters[index] = value;
+        _present[index] = present;
+    }
+
+    public bool TryGetCounter(int index, out ulong value)
+    {
+        value = _counters[index];
+        return _present[index];
+    }
+
+    public void SetSoftnet(ReadOnlySpan<SoftnetCpu> cpus)
+    {
+        if (_softnet.Length < cpus.Length)
+        {
+            _softnet = new SoftnetCpu[cpus.Length];
+        }
+
+        cpus.CopyTo(_softnet);
+        SoftnetCount = cpus.Length;
+    }
+
+    public void SetSourceOk(SourceId source, bool ok) => _sourceOk[(int)source] = ok;
+
+    public bool IsSourceOk(SourceId source) => _sourceOk[(int)source];
+}
