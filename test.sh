@@ -28,6 +28,9 @@ echo "== restore (locked: every packages.lock.json must match the project's pack
 export RestoreLockedMode=true
 dotnet restore NetDropOtel.sln -nologo
 
+echo "== format (the committed code is what dotnet format would write)"
+dotnet format NetDropOtel.sln --verify-no-changes --no-restore
+
 echo "== build (warnings are errors)"
 dotnet build NetDropOtel.sln -c Release -warnaserror -nologo -clp:ErrorsOnly
 

@@ -31,7 +31,8 @@ internal static class DropCategories
     public static readonly DropCategory NicMissed = new(
         2, "nic_missed", "NIC RX Missed (ring full)", CategoryKind.Drop,
         CounterFormula.Sum(KernelCounter.Link("rx_missed_errors"), KernelCounter.DriverRingFull),
-        new("RX ring full on {IF}: the NIC had no free descriptor; raise the ring (`ethtool -G {IF} rx <max>`, see `ethtool -g {IF}`) or spread the load over more queues and CPUs (RSS/RPS); {net.core.netdev_budget}"));
+        new("RX ring full on {IF}: the NIC had no free descriptor; raise the ring (`ethtool -G {IF} rx <max>`, see `ethtool -g {IF}`) or spread the load over more queues and CPUs (RSS/RPS); {net.core.netdev_budget}"),
+        NetworkIoDirection.Receive);
 
     public static readonly DropCategory Qdisc = new(
         3, "qdisc", "Qdisc Dropped", CategoryKind.Drop,

@@ -61,6 +61,16 @@ internal sealed class IntervalReport
         return slot >= 0 ? delta.Values[slot] : 0;
     }
 
+    /// <summary>
+    /// The part of an interface category read from <c>rtnl_link_stats64</c> fields (what <c>/proc/net/dev</c> and
+    /// <c>ip -s link</c> show): its value less the per-device counters rtnl lacks (ethtool ring-full, qdiscs).
+    /// </summary>
+    public ulong LinkFieldPartOf(in InterfaceDelta delta, DropCategory category)
+    {
+        int slot = Table.InterfaceSlotOf(category);
+        return slot >= 0 ? delta.Values[slot] - delta.PerDevice[slot] : 0;
+    }
+
     /// <summary>One CPU's share of a host-wide (softnet) category; 0 for categories of other scopes.</summary>
     public static ulong ValueOf(in SoftnetDelta cpu, DropCategory category)
     {

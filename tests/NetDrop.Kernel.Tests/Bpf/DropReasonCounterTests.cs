@@ -41,8 +41,8 @@ public sealed class DropReasonCounterTests
         int reason = counter.Names.ValueOf(NoSocket);
         ulong[] before = new ulong[counter.Slots];
         ulong[] after = new ulong[counter.Slots];
-        using NetworkNamespace ns = NetworkNamespace.Create("nd-abpf");
-        ns.Exec("ip link set lo up");
+        using NetworkNamespace ns = NetworkNamespace.Create("ndabpf");
+        ns.Shell("ip link set lo up");
 
         counter.Read(before);
         int sent = DropReasonLab.SendToClosedPort(ns, datagrams: 2000);
@@ -61,8 +61,8 @@ public sealed class DropReasonCounterTests
         int reason = counter.Names.ValueOf(SocketReceiveBuffer);
         ulong[] before = new ulong[counter.Slots];
         ulong[] after = new ulong[counter.Slots];
-        using NetworkNamespace ns = NetworkNamespace.Create("nd-abpf");
-        ns.Exec("ip link set lo up");
+        using NetworkNamespace ns = NetworkNamespace.Create("ndabpf");
+        ns.Shell("ip link set lo up");
 
         counter.Read(before);
         (int sent, int received) = DropReasonLab.OverflowReceiveBuffer(ns, datagrams: 1000);
@@ -92,8 +92,8 @@ public sealed class DropReasonCounterTests
         int reason = counter.Names.ValueOf(NoSocket);
         ulong[] before = new ulong[counter.Slots];
         ulong[] after = new ulong[counter.Slots];
-        using NetworkNamespace ns = NetworkNamespace.Create("nd-abpf");
-        ns.Exec("ip link set lo up");
+        using NetworkNamespace ns = NetworkNamespace.Create("ndabpf");
+        ns.Shell("ip link set lo up");
 
         counter.Read(before);
         int sent = DropReasonLab.SendToClosedPort(ns, datagrams: 1000, onCpu: Environment.ProcessorCount - 1);
@@ -129,10 +129,10 @@ public sealed class DropReasonCounterTests
     {
         using DropReasonCounter counter = DropReasonCounter.Open();
         int reason = counter.Names.ValueOf(NoSocket);
-        using NetworkNamespace first = NetworkNamespace.Create("nd-abpf");
-        using NetworkNamespace second = NetworkNamespace.Create("nd-abpf");
-        first.Exec("ip link set lo up");
-        second.Exec("ip link set lo up");
+        using NetworkNamespace first = NetworkNamespace.Create("ndabpf");
+        using NetworkNamespace second = NetworkNamespace.Create("ndabpf");
+        first.Shell("ip link set lo up");
+        second.Shell("ip link set lo up");
 
         int sentFirst = DropReasonLab.SendToClosedPort(first, datagrams: 300);
         int sentSecond = DropReasonLab.SendToClosedPort(second, datagrams: 700);
@@ -185,8 +185,8 @@ public sealed class DropReasonCounterTests
         int reason = counter.Names.ValueOf(NoSocket);
         ulong[] before = new ulong[counter.Slots];
         ulong[] after = new ulong[counter.Slots];
-        using NetworkNamespace ns = NetworkNamespace.Create("nd-abpf");
-        ns.Exec("ip link set lo up");
+        using NetworkNamespace ns = NetworkNamespace.Create("ndabpf");
+        ns.Shell("ip link set lo up");
 
         counter.Read(before);
         int sent = DropReasonLab.SendToClosedPort(ns, datagrams: 500);
@@ -201,18 +201,18 @@ public sealed class DropReasonCounterTests
     public void ReadNamespace_UdpFloodIntoAFullTbf_CountsEveryEnobufsAsQdiscDrop()
     {
         using DropReasonCounter counter = DropReasonCounter.Open();
-        using NetworkNamespace ns = NetworkNamespace.Create("nd-abpf");
+        using NetworkNamespace ns = NetworkNamespace.Create("ndabpf");
         // A veth behind a tbf at 8 kbit/s with room for about 5 datagrams, and a permanent neighbour so nothing waits
         // on ARP: the rest of the flood finds the qdisc full. (The peer then drops what does get through as
         // OTHERHOST, its MAC not being the peer's; that is another reason and does not touch QDISC_DROP.)
-        ns.Exec("ip link add d0 type veth peer name d1 && ip link set d1 up && ip link set d0 up && "
+        ns.Shell("ip link add d0 type veth peer name d1 && ip link set d1 up && ip link set d0 up && "
             + "ip addr add 10.213.0.1/24 dev d0 && ip neigh add 10.213.0.2 lladdr 02:00:00:00:00:02 dev d0 nud permanent && "
             + "tc qdisc add dev d0 root tbf rate 8kbit burst 1600 limit 1200");
 
         (int sent, int enobufs) = DropReasonLab.FloodThroughQdisc(ns, IPAddress.Parse("10.213.0.2"), datagrams: 500);
 
         // The qdisc's own drop counter ("dropped N" of tc -s) is the kernel's witness next to the sender's ENOBUFS.
-        string stats = ns.Exec("tc -s qdisc show dev d0");
+        string stats = ns.Shell("tc -s qdisc show dev d0");
         int dropped = int.Parse(System.Text.RegularExpressions.Regex.Match(stats, @"dropped (\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         ulong[] counts = OwnNamespace(counter, ns);
         Assert.Equal(500, sent + enobufs);

@@ -24,8 +24,8 @@ internal static partial class DropReasonMeasurement
 
     public static int Run(TextWriter output)
     {
-        using NetworkNamespace ns = NetworkNamespace.Create("nd-abpf-m");
-        ns.Exec("ip link set lo up");
+        using NetworkNamespace ns = NetworkNamespace.Create("ndabpfm");
+        ns.Shell("ip link set lo up");
         var without = new List<double>();
         var reasonOnly = new List<double>();
         var byNamespace = new List<double>();

@@ -59,7 +59,7 @@ internal sealed class PodLab : IDisposable
     /// <summary>A "node" namespace (<c>ip netns add</c>, unique name) for the host side of veths.</summary>
     public NetworkNamespace CreateNodeNamespace()
     {
-        NetworkNamespace node = NetworkNamespace.Create("b-netns-node");
+        NetworkNamespace node = NetworkNamespace.Create("ndpodnode");
         _namespaces.Add(node);
         return node;
     }

@@ -23,7 +23,7 @@ public sealed class SamplerAllocationTests
 {
     private const int SamplesPerRound = 200;
 
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5); // the agent's default
+    private static readonly TimeSpan s_interval = TimeSpan.FromSeconds(5); // the agent's default
 
     private static readonly string s_fixtureRoot = Path.Join(AppContext.BaseDirectory, "Fixtures", "kernel");
     private static readonly string s_procRoot = Path.Join(s_fixtureRoot, "proc");
@@ -164,10 +164,10 @@ public sealed class SamplerAllocationTests
         long allocated = 0;
         for (int i = 0; i < SamplesPerRound; i++)
         {
-            time.Advance(Interval); // outside the measurement: the clock is the test's, not the agent's
+            time.Advance(s_interval); // outside the measurement: the clock is the test's, not the agent's
             long before = GC.GetAllocatedBytesForCurrentThread();
             sampler.Take(current);
-            engine.Compute(previous, current, report, Interval);
+            engine.Compute(previous, current, report, s_interval);
             report.Iteration = i;
             sinks.Csv.Write(report);
             sinks.Console.Write(report);

@@ -79,12 +79,12 @@ internal sealed class NetDropMetrics : IIntervalSink, IDisposable
             {
                 WriteInterfaceCategory(report, category);
             }
-            else if (category.Counters.IsPerCpu && _perCpu)
+            else if (category.Counters.IsPerCpu && category.IsDrop && _perCpu)
             {
-                Counter<long> counter = category.IsDrop ? _dropped : _pressure;
+                // Per-CPU detail is for the softirq drops (which CPU's backlog overflowed); the squeeze stays one series.
                 foreach (SoftnetDelta cpu in report.Cpus)
                 {
-                    counter.Add((long)IntervalReport.ValueOf(cpu, category), new TagList
+                    _dropped.Add((long)IntervalReport.ValueOf(cpu, category), new TagList
                     {
                         { NetDropSemanticConventions.AttributeCategory, category.Column },
                         { NetDropSemanticConventions.AttributeCpu, cpu.Cpu },
@@ -130,7 +130,10 @@ internal sealed class NetDropMetrics : IIntervalSink, IDisposable
             });
             if (category.Direction != NetworkIoDirection.None)
             {
-                _systemDropped.Add((long)value, new TagList
+                // Semantic conventions measure system.network.packet.dropped as /proc/net/dev's drop columns, which
+                // dev_seq_printf_stats() prints as rx_dropped + rx_missed_errors and tx_dropped (net/core/net-procfs.c):
+                // only the rtnl link-field part of a row, never the driver ring-full or qdisc counters rtnl lacks.
+                _systemDropped.Add((long)report.LinkFieldPartOf(delta, category), new TagList
                 {
                     { NetDropSemanticConventions.AttributeInterface, name },
                     { NetDropSemanticConventions.AttributeDirection, category.Direction == NetworkIoDirection.Receive ? NetDropSemanticConventions.DirectionReceive : NetDropSemanticConventions.DirectionTransmit },
