@@ -1,4 +1,5 @@
 using System.Globalization;
+using NetDrop.Benchmarks;
 using NetDrop.Kernel.Namespaces;
 using NetDrop.Kernel.Tests.TestSupport;
 using Xunit.Abstractions;
