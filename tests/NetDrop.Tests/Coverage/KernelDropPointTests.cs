@@ -5,17 +5,18 @@ using NetDrop.Tests.TestSupport;
 namespace NetDrop.Tests.Coverage;
 
 /// <summary>
-/// Ground truth, at the kernel level, for the drop points docs/coverage.md proposes as new columns: each inducer sends
+/// Ground truth, at the kernel level, for the drop points of the issue-12 columns (docs/coverage.md): each inducer sends
 /// a number of packets it counts itself into a namespace it created, and the kernel counter it names must move by
 /// exactly that, read with NetDrop's own readers (<see cref="MibFile"/>, <see cref="ProcNetStatFile"/>). Every other
-/// counter of the proposed columns must stay where it was, so an overlap the kernel has (one packet in two counters)
-/// shows up here as a witnessed count, and one it does not have cannot hide. These inducers are the ones the
-/// agent-level tests will drive once the columns exist.
+/// counter behind those columns must stay where it was, so an overlap the kernel has (one packet in two counters)
+/// shows up here as a witnessed count, and one it does not have cannot hide. <see cref="CoverageMonitorTests"/> drives
+/// the same inducers through the real agent.
 /// </summary>
 [Trait("Category", "GroundTruth")]
+[Collection(HostNeighbourTablesCollectionDefinition.Name)]
 public sealed class KernelDropPointTests
 {
-    /// <summary>The counters of the proposed columns, read in the receiving (or sending) namespace. Keys as in <see cref="NamespaceMib"/>.</summary>
+    /// <summary>The counters behind the issue-12 columns, read in the receiving (or sending) namespace. Keys as in <see cref="NamespaceMib"/>.</summary>
     private static readonly string[] s_mibCounters =
     [
         "Ip:InHdrErrors", "Ip:InAddrErrors", "Ip:InUnknownProtos", "Ip:InDiscards", "Ip:OutDiscards", "Ip:OutNoRoutes",

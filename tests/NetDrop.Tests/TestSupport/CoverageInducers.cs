@@ -8,7 +8,7 @@ namespace NetDrop.Tests.TestSupport;
 /// Bounded generators of drops below the socket layer, in a <see cref="CoverageNetwork"/>: each sends a counted number
 /// of packets that one kernel check refuses, and returns a <see cref="DropWitness"/> whose <c>RawCounts</c> say which
 /// kernel counter must move by how much (the count the inducer saw for itself: sends the kernel accepted, or refused
-/// with a named errno) and whose <c>Counts</c> name the proposed NetDrop column (docs/coverage.md). Every loop is
+/// with a named errno) and whose <c>Counts</c> name the NetDrop column (docs/coverage.md). Every loop is
 /// bounded in count and time; traffic goes only across the test's own veth or to addresses nobody in the test's
 /// namespaces owns, and the sysctls written are the namespaces' own.
 /// </summary>
@@ -64,23 +64,27 @@ internal static class CoverageInducers
     public static DropWitness SendToUnroutedDestination(CoverageNetwork network, bool forwarding, int datagrams = 20)
     {
         network.Receiver.WriteSysctl("net/ipv4/ip_forward", forwarding ? "1" : "0");
-        network.Sender.Ip("route", "add", $"{UnroutedDestination}/32", "dev", CoverageNetwork.SenderInterface);
+        // replace, not add: a run may induce both variants, one after the other, on the same network.
+        network.Sender.Ip("route", "replace", $"{UnroutedDestination}/32", "dev", CoverageNetwork.SenderInterface);
         network.Sender.Ip("neighbour", "replace", UnroutedDestination, "lladdr", network.ReceiverMac, "dev", CoverageNetwork.SenderInterface, "nud", "permanent");
         int sent = network.Sender.Run(() => SendUdp(null, IPAddress.Parse(UnroutedDestination), datagrams, out _));
+        // The net unreachable replies are rate limited per peer and host-wide per namespace (icmpv4_xrlim_allow()),
+        // and how many the limits refuse depends on how fast the datagrams came: icmp_ratelimit moves, uncounted.
         return forwarding
-            ? Witness("datagrams to an unrouted destination, forwarding on", "ip_no_route", "IpExt:InNoRoutes", sent)
+            ? Witness("datagrams to an unrouted destination, forwarding on", "ip_no_route", "IpExt:InNoRoutes", sent) with { Unwitnessed = ["icmp_ratelimit"] }
             : Witness("datagrams to a foreign destination, forwarding off", "ip_addr_errors", "Ip:InAddrErrors", sent);
     }
 
     /// <summary>
-    /// Sends <paramref name="datagrams"/> UDP datagrams to <see cref="NoRouteDestination"/> from the sender, which has
-    /// no default route. udp_sendmsg() (net/ipv4/udp.c) gets -ENETUNREACH from ip_route_output_flow() and counts
-    /// Ip OutNoRoutes before returning the error: each refused sendto() is one count.
+    /// Sends <paramref name="datagrams"/> UDP datagrams to <see cref="NoRouteDestination"/> from the sender (or from
+    /// <paramref name="from"/>, the receiver, where a monitor runs); neither has a default route. udp_sendmsg()
+    /// (net/ipv4/udp.c) gets -ENETUNREACH from ip_route_output_flow() and counts Ip OutNoRoutes before returning the
+    /// error: each refused sendto() is one count.
     /// </summary>
-    public static DropWitness SendWithoutRoute(CoverageNetwork network, int datagrams = 15)
+    public static DropWitness SendWithoutRoute(CoverageNetwork network, int datagrams = 15, NetworkNamespace? from = null)
     {
         int refused = 0;
-        network.Sender.Run(() => SendUdp(null, IPAddress.Parse(NoRouteDestination), datagrams, out refused));
+        (from ?? network.Sender).Run(() => SendUdp(null, IPAddress.Parse(NoRouteDestination), datagrams, out refused));
         return refused == datagrams
             ? Witness("sends with no route", "ip_no_route", "Ip:OutNoRoutes", refused)
             : throw new InvalidOperationException($"Only {refused} of {datagrams} sends were refused with ENETUNREACH.");
@@ -124,7 +128,9 @@ internal static class CoverageInducers
     /// <summary>
     /// Sends <paramref name="datagrams"/> first fragments whose other fragments never come (distinct IP ids), into a
     /// receiver whose net.ipv4.ipfrag_time is 1 s. ip_expire() (net/ipv4/ip_fragment.c) kills each queue when its
-    /// timer fires and counts Ip ReasmFails (and ReasmTimeout) once per datagram (drop reason FRAG_REASM_TIMEOUT).
+    /// timer fires and counts Ip ReasmFails (and ReasmTimeout) once per datagram (drop reason FRAG_REASM_TIMEOUT). It
+    /// then answers each queue that holds its first fragment with an ICMP time exceeded (ICMP_EXC_FRAGTIME), which
+    /// the ICMP rate limits may refuse: icmp_ratelimit moves, uncounted.
     /// </summary>
     public static DropWitness SendIncompleteFragments(CoverageNetwork network, int datagrams = 7)
     {
@@ -138,7 +144,7 @@ internal static class CoverageInducers
         }
 
         int sent = network.Sender.Run(() => PacketSender.Send(CoverageNetwork.SenderInterface, frames));
-        return Witness("lone first fragments, ipfrag_time 1", "ip_reasm", "Ip:ReasmFails", sent);
+        return Witness("lone first fragments, ipfrag_time 1", "ip_reasm", "Ip:ReasmFails", sent) with { Unwitnessed = ["icmp_ratelimit"] };
     }
 
     /// <summary>
