@@ -103,16 +103,16 @@ internal sealed class DropReasonSource : ISampleSource, IDisposable
     };
 
     /// <summary>
-    /// The inode of this process's network namespace, from the <c>/proc/self/ns/net</c> link (<c>net:[4026531840]</c>,
-    /// fs/nsfs.c <c>ns_dname</c>): the namespace <c>skb-&gt;dev-&gt;nd_net</c> carries for packets on this
-    /// namespace's devices. 0 when the link cannot be read.
+    /// The inode of the calling thread's network namespace (the agent's: all its threads share one), from the
+    /// <c>/proc/thread-self/ns/net</c> link (<c>net:[4026531840]</c>, fs/nsfs.c <c>ns_dname</c>): the namespace
+    /// <c>skb-&gt;dev-&gt;nd_net</c> carries for packets on this namespace's devices. 0 when the link cannot be read.
     /// </summary>
     internal static uint OwnNetworkNamespace()
     {
         string? link;
         try
         {
-            link = new FileInfo("/proc/self/ns/net").LinkTarget;
+            link = new FileInfo("/proc/thread-self/ns/net").LinkTarget;
         }
         catch (IOException)
         {
