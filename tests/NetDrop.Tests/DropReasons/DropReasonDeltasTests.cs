@@ -1,9 +1,12 @@
+using Microsoft.Extensions.Logging;
 using NetDrop.Deltas;
 using NetDrop.Kernel.Bpf;
 using NetDrop.Model;
+using NetDrop.Sinks.Telemetry;
 using NetDrop.Sinks.Terminal;
 using NetDrop.Sources;
 using NetDrop.Tests.Sampling;
+using OpenTelemetry.Logs;
 
 namespace NetDrop.Tests.DropReasons;
 
@@ -99,6 +102,28 @@ public sealed class DropReasonDeltasTests
         }
 
         Assert.Contains("  ├─ Drop reasons: NO_SOCKET 60, SOCKET_FILTER 50, SOCKET_RCVBUFF 40, REASON_7 30, TCP_LISTEN_OVERFLOW 20, 1 more 10\n", text.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CritRecord_ReasonsMoved_NamesTheTopThreeLossReasonsInAnAttributeAndTheBody()
+    {
+        IntervalReport report = Compute(
+            before: [],
+            after: new() { [NoSocket] = 812, [ListenOverflow] = 32, [SocketRcvbuff] = 33, [Subsystem] = 2, [NotSpecified] = 900, [SocketClose] = 700 });
+        report.Severity = Severity.Crit; // as a CRIT interval's counters would make it; reasons never decide it
+        report.InterfaceLabel = "lo";
+        var records = new List<LogRecord>();
+        using (ILoggerFactory factory = LoggerFactory.Create(logging => logging.AddOpenTelemetry(options => options.AddInMemoryExporter(records))))
+        {
+            string root = Path.Join(AppContext.BaseDirectory, "Fixtures", "kernel");
+            var crit = new CritEventLogger(factory.CreateLogger("NetDrop"), new TuningAdvice(Path.Join(root, "proc"), Path.Join(root, "sys")), 100, TimeProvider.System);
+            crit.Write(report);
+        }
+
+        LogRecord record = Assert.Single(records);
+        // Loss only, largest first: NOT_SPECIFIED (900) and SOCKET_CLOSE (700) say nothing about why packets were lost.
+        Assert.Equal("NO_SOCKET 812, SOCKET_RCVBUFF 33, TCP_LISTEN_OVERFLOW 32", record.Attributes?.FirstOrDefault(attribute => attribute.Key == "netdrop.drop_reasons.top").Value);
+        Assert.EndsWith("; drop reasons: NO_SOCKET 812, SOCKET_RCVBUFF 33, TCP_LISTEN_OVERFLOW 32", record.FormattedMessage ?? record.Body, StringComparison.Ordinal);
     }
 
     private static IntervalReport Compute(Dictionary<int, ulong> before, Dictionary<int, ulong> after, bool currentOk = true)
