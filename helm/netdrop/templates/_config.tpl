@@ -40,4 +40,7 @@ ethtool:
 per_cpu: {{ .Values.config.perCpu }}
 # Touched after every sample; the exec probes (`netdrop health`) read it.
 heartbeat_file: /tmp/netdrop.heartbeat
+# The DaemonSet's agent adds --drop-reasons (and the capabilities it needs) when dropReasons.enabled; the test pod,
+# which reads this file too, runs without them.
+drop_reasons: off
 {{- end }}

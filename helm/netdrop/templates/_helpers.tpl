@@ -99,6 +99,24 @@ umbrella chart's mirror) wins over image.registry. A repository whose first comp
 {{- toYaml .Values.securityContext }}
 {{- end }}
 
+{{/*
+The agent container's security context: securityContext, and with dropReasons.enabled exactly CAP_BPF and
+CAP_PERFMON added and uid 0. A non-root container cannot use an added capability (Kubernetes sets no ambient
+capabilities, so execve(2) of a file without file capabilities clears them), hence root, with every other
+capability still dropped. The test pod's containers never count reasons and keep securityContext as it is.
+*/}}
+{{- define "netdrop.agentSecurityContext" -}}
+{{- $context := deepCopy .Values.securityContext }}
+{{- if .Values.dropReasons.enabled }}
+{{- $capabilities := deepCopy (default (dict) $context.capabilities) }}
+{{- $_ := set $capabilities "add" (concat (default (list) $capabilities.add) (list "BPF" "PERFMON") | uniq) }}
+{{- $_ = set $context "capabilities" $capabilities }}
+{{- $_ = set $context "runAsUser" 0 }}
+{{- $_ = set $context "runAsNonRoot" false }}
+{{- end }}
+{{- toYaml $context }}
+{{- end }}
+
 {{/* The pod-level security context shared by the DaemonSet and the test pod: podSecurityContext (values.yaml). */}}
 {{- define "netdrop.podSecurityContext" -}}
 {{- toYaml .Values.podSecurityContext }}
@@ -111,7 +129,11 @@ level). Without a fixed uid (OpenShift assigns one at admission) there is nothin
 {{- define "netdrop.csvOwner" -}}
 {{- $user := coalesce .Values.securityContext.runAsUser .Values.podSecurityContext.runAsUser }}
 {{- $group := coalesce .Values.securityContext.runAsGroup .Values.podSecurityContext.runAsGroup $user }}
-{{- if not $user }}
+{{- if .Values.dropReasons.enabled }}
+{{- /* The agent is uid 0 without CAP_DAC_OVERRIDE: it can write a 0755 directory only as its owner. */}}
+{{- $user = 0 }}
+{{- $group = coalesce $group 0 }}
+{{- else if not $user }}
 {{- fail "csv.fixOwnership needs a fixed uid (securityContext.runAsUser or podSecurityContext.runAsUser) to chown the CSV directory to; where the platform assigns the uid (OpenShift), set csv.fixOwnership=false and provision the directory, or csv.enabled=false" }}
 {{- end }}
 {{- printf "%v:%v" $user $group }}

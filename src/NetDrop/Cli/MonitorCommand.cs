@@ -81,6 +81,11 @@ internal static class MonitorCommand
         Description = "Serve the metrics for a Prometheus scrape on http://HOST:PORT/metrics (0.0.0.0:9464, 127.0.0.1:9464). Default: off.",
     };
 
+    private static readonly Option<bool> s_dropReasons = new("--drop-reasons")
+    {
+        Description = $"Also count drops per kernel drop reason (NO_SOCKET, TCP_LISTEN_OVERFLOW, ...) with a tiny eBPF program; needs root or CAP_BPF + CAP_PERFMON, and runs on without it when refused. {DefaultOf(ConfigKeys.DropReasons)}",
+    };
+
     private static readonly Argument<string> s_seedInterface = new("INTERFACE")
     {
         Description = $"Seed form: interface to monitor (default {ConfigKeys.SeedFormInterface}).",
@@ -102,7 +107,7 @@ internal static class MonitorCommand
     // "Default: 5s." from the key table, so the help cannot drift from what an empty configuration does.
     private static string DefaultOf(ConfigKey key) => $"Default: {key.DefaultText}.";
 
-    private static Option[] SharedOptions => [s_config, s_threshold, s_count, s_procRoot, s_sysRoot, s_noColor, s_sysfs, s_otlpEndpoint, s_prometheusListen];
+    private static Option[] SharedOptions => [s_config, s_threshold, s_count, s_procRoot, s_sysRoot, s_noColor, s_sysfs, s_otlpEndpoint, s_prometheusListen, s_dropReasons];
 
     /// <summary>The <c>monitor</c> subcommand.</summary>
     public static Command Create()
@@ -182,6 +187,7 @@ internal static class MonitorCommand
         Add(entries, ConfigKeys.LinkSource, result.GetValue(s_sysfs) ? "sysfs" : null, "--sysfs-links");
         Add(entries, ConfigKeys.OtlpEndpoint, result.GetValue(s_otlpEndpoint), "--otlp-endpoint");
         Add(entries, ConfigKeys.PrometheusListen, result.GetValue(s_prometheusListen), "--prometheus-listen");
+        Add(entries, ConfigKeys.DropReasons, result.GetValue(s_dropReasons) ? "on" : null, "--drop-reasons");
 
         var configuration = new NetDropConfiguration();
         configuration.Apply(seedDefaults);

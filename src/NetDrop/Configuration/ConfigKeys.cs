@@ -48,6 +48,9 @@ internal static class ConfigKeys
     public static readonly BooleanKey PerCpu = new("per_cpu", false);
     public static readonly TextKey HeartbeatFile = new("heartbeat_file", "");
 
+    /// <summary>Count packet drops per kernel drop reason with an eBPF program of NetDrop's own; needs root or CAP_BPF + CAP_PERFMON.</summary>
+    public static readonly ChoiceKey DropReasons = new("drop_reasons", "off", ["off", "on"]);
+
     /// <summary>Prefix of the per-category thresholds, <c>thresholds.&lt;csv column&gt;</c>.</summary>
     public const string ThresholdsPrefix = "thresholds.";
 
@@ -55,7 +58,7 @@ internal static class ConfigKeys
     [
         Interfaces, Exclude, Interval, Threshold, ProcRoot, SysRoot, LinkSource, CsvPath, CsvMaxSizeMb, CsvMaxFiles,
         ConsoleColor, OtlpEndpoint, OtlpProtocol, OtlpHeaders, OtlpExportInterval, OtlpTimeout, PrometheusListen, EthtoolEnabled,
-        PerCpu, HeartbeatFile,
+        PerCpu, HeartbeatFile, DropReasons,
     ];
 
     /// <summary>

@@ -60,4 +60,7 @@ internal sealed class MonitorOptions
 
     /// <summary>Touched after every sample for an exec liveness probe; null for none.</summary>
     public string? HeartbeatFile { get; set; }
+
+    /// <summary>Count drops per kernel drop reason (eBPF, opt-in). <see cref="ConfigKeys.DropReasons"/>.</summary>
+    public bool DropReasons { get; set; } = ConfigKeys.DropReasons.Default == "on";
 }

@@ -87,6 +87,7 @@ internal sealed class NetDropConfiguration
             EthtoolEnabled = Boolean(ConfigKeys.EthtoolEnabled),
             PerCpu = Boolean(ConfigKeys.PerCpu),
             HeartbeatFile = Text(ConfigKeys.HeartbeatFile) is { Length: > 0 } heartbeat ? heartbeat : null,
+            DropReasons = Choice(ConfigKeys.DropReasons) == "on",
         };
 
         foreach (ConfigEntry entry in _entries.Values.Where(entry => entry.Path.StartsWith(ConfigKeys.ThresholdsPrefix, StringComparison.Ordinal)))

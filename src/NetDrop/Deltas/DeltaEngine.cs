@@ -51,6 +51,12 @@ internal sealed class DeltaEngine
         // part of that column's value, so the subtraction cannot go below zero.
         report.TotalDrops = total - countedInAnotherColumn;
         report.Severity = _severity.Classify(report);
+
+        // Beside the categories, after the total: drop reasons never add to it (they count the same packets).
+        if (current.DropReasonNames is { } names)
+        {
+            (report.DropReasons ??= new DropReasonDeltas(names)).Compute(previous, current);
+        }
     }
 
     /// <returns>The drops this interval that are in two drop columns at once, to be counted once in the total.</returns>

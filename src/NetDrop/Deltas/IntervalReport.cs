@@ -48,6 +48,9 @@ internal sealed class IntervalReport
     /// <summary>Interfaces that appeared or vanished this interval (rare, so strings are fine).</summary>
     public List<string> Events { get; } = [];
 
+    /// <summary>Drops per kernel drop reason (opt-in); null when not counted. Never part of <see cref="TotalDrops"/>.</summary>
+    public DropReasonDeltas? DropReasons { get; set; }
+
     public ulong this[DropCategory category]
     {
         get => _categories[category.Id];
@@ -117,5 +120,6 @@ internal sealed class IntervalReport
         Events.Clear();
         UnavailableMask = 0;
         TotalDrops = 0;
+        DropReasons?.Clear();
     }
 }

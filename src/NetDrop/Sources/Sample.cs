@@ -1,3 +1,4 @@
+using NetDrop.Kernel.Bpf;
 using NetDrop.Kernel.Procfs;
 
 namespace NetDrop.Sources;
@@ -14,6 +15,7 @@ internal sealed class Sample
     private readonly bool[] _present;
     private readonly bool[] _sourceOk = new bool[s_sourceCount];
     private SoftnetCpu[] _softnet = new SoftnetCpu[Environment.ProcessorCount];
+    private ulong[] _dropReasons = [];
 
     /// <param name="plan">Which scalar counters the sample holds (<see cref="CounterPlan.ScalarCounters"/>).</param>
     public Sample(CounterPlan plan)
@@ -33,6 +35,14 @@ internal sealed class Sample
 
     public ReadOnlySpan<SoftnetCpu> Softnet => _softnet.AsSpan(0, SoftnetCount);
 
+    /// <summary>The reason names of <see cref="DropReasons"/>; null when drop reasons are not counted (off, or refused).</summary>
+    public DropReasonNames? DropReasonNames { get; private set; }
+
+    /// <summary>Drops per reason slot since the counter was attached (<see cref="DropReasonCounter.Read"/>); empty when not read.</summary>
+    public ReadOnlySpan<ulong> DropReasons => _dropReasons.AsSpan(0, DropReasonSlots);
+
+    public int DropReasonSlots { get; private set; }
+
     public void Clear()
     {
         Array.Clear(_present);
@@ -40,6 +50,7 @@ internal sealed class Sample
         Interfaces.Clear();
         Qdiscs.Clear();
         SoftnetCount = 0;
+        DropReasonSlots = 0;
     }
 
     /// <summary>Sets the scalar counter at <paramref name="index"/> (<see cref="CounterPlan.IndexOf"/>); absent when not read.</summary>
@@ -64,6 +75,19 @@ internal sealed class Sample
 
         cpus.CopyTo(_softnet);
         SoftnetCount = cpus.Length;
+    }
+
+    /// <summary>The buffer a drop-reason read fills: grown once to <paramref name="slots"/>, then reused.</summary>
+    public Span<ulong> DropReasonBuffer(DropReasonNames names, int slots)
+    {
+        if (_dropReasons.Length < slots)
+        {
+            _dropReasons = new ulong[slots];
+        }
+
+        DropReasonNames = names;
+        DropReasonSlots = slots;
+        return _dropReasons.AsSpan(0, slots);
     }
 
     public void SetSourceOk(SourceId source, bool ok) => _sourceOk[(int)source] = ok;

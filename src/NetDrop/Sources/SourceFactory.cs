@@ -24,6 +24,9 @@ internal static class SourceFactory
         ILinkSource links = options.LinkSource == LinkSourceKind.Sysfs
             ? new SysfsLinkSource(options.SysRoot, selector, registry)
             : new NetlinkLinkSource(socket, selector, registry);
+
+        // Opt-in, and never fatal: refused (no privilege, no tracepoint), it is said once and left out.
+        DropReasonSource? dropReasons = options.DropReasons ? DropReasonSource.TryOpen(options.SysRoot, message => health.Say(SourceEvent.Notice, "dropreasons", message)) : null;
         ISampleSource?[] sources =
         [
             .. MibFileSource.For(plan, options.ProcRoot),
@@ -33,6 +36,7 @@ internal static class SourceFactory
             links,
             ringFull,
             new NetlinkQdiscSource(socket),
+            dropReasons,
         ];
         SourceRunner[] runners =
         [
@@ -40,7 +44,7 @@ internal static class SourceFactory
                 source,
                 SourcePipelines.Create(source.Description, time, health.Say))),
         ];
-        return new Sampler(links, runners, health, time, socket, ringFull);
+        return new Sampler(links, runners, health, time, socket, ringFull, dropReasons);
     }
 
     // Without an AF_INET socket (a seccomp profile may forbid it) ring-full counters are skipped, not fatal.

@@ -13,4 +13,7 @@ internal enum SourceId
     Conntrack,
     ArpCache,
     NdiscCache,
+
+    /// <summary>The opt-in eBPF drop-reason counter (<see cref="DropReasonSource"/>).</summary>
+    DropReasons,
 }

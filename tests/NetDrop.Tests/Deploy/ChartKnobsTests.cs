@@ -62,6 +62,43 @@ public sealed class ChartKnobsTests : IDisposable
     }
 
     [Fact]
+    public void DropReasons_Enabled_AddsExactlyCapBpfAndCapPerfmonAsUid0AndTheFlag_AndOnlyToTheAgent()
+    {
+        RenderedChart off = RenderedChart.Render();
+        RenderedChart on = RenderedChart.Render("--set", "dropReasons.enabled=true");
+
+        // Off (the default): no capability, non-root, no flag.
+        Assert.False(off.Agent.Map("securityContext").Map("capabilities").Has("add"));
+        Assert.DoesNotContain("--drop-reasons", off.Agent.Seq("args").Strings());
+
+        // On: CAP_BPF and CAP_PERFMON, nothing else; uid 0 because a non-root container gets no added capability
+        // (no ambient capabilities in Kubernetes); every other hardening setting as before.
+        YamlMappingNode context = on.Agent.Map("securityContext");
+        Assert.Equal(["BPF", "PERFMON"], context.Map("capabilities").Seq("add").Strings());
+        Assert.Equal(["ALL"], context.Map("capabilities").Seq("drop").Strings());
+        Assert.Equal("0", context.Str("runAsUser"));
+        Assert.Equal("false", context.Str("runAsNonRoot"));
+        Assert.Equal("1654", context.Str("runAsGroup"));
+        Assert.Equal("false", context.Str("allowPrivilegeEscalation"));
+        Assert.Equal("false", context.Str("privileged"));
+        Assert.Equal("true", context.Str("readOnlyRootFilesystem"));
+        Assert.Contains("--drop-reasons", on.Agent.Seq("args").Strings());
+
+        // BTF is read through the /host/sys mount the agent already has: no new volume, no hostPID.
+        Assert.Equal(off.Agent.Seq("volumeMounts").Children.Count, on.Agent.Seq("volumeMounts").Children.Count);
+        Assert.Equal(off.PodSpec.Seq("volumes").Children.Count, on.PodSpec.Seq("volumes").Children.Count);
+        Assert.Equal("false", on.PodSpec.Str("hostPID"));
+
+        // uid 0 without CAP_DAC_OVERRIDE writes the 0755 CSV directory only as its owner.
+        Assert.Equal("0:1654", on.PodSpec.Seq("initContainers").Named("prepare-log-dir").Seq("args").Strings().ElementAt(3));
+
+        // The test pod never counts reasons: its containers keep the unprivileged context.
+        YamlMappingNode testMonitor = Assert.Single(on.OfKind("Pod")).Map("spec").Seq("containers").Named("monitor");
+        Assert.False(testMonitor.Map("securityContext").Map("capabilities").Has("add"));
+        Assert.Equal("1654", testMonitor.Map("securityContext").Str("runAsUser"));
+    }
+
+    [Fact]
     public void FixOwnership_WithoutAFixedUid_FailsAndSaysWhatToSet()
     {
         ProcessRunner.Result result = DeployTools.RunHelm("template", RenderedChart.Release, RenderedChart.ChartDirectory,

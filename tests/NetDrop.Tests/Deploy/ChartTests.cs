@@ -53,17 +53,24 @@ public sealed partial class ChartTests : IDisposable
     {
         RenderedChart chart = RenderedChart.RenderWithValuesFile(CiPath(valuesFile));
         YamlMappingNode security = chart.Agent.Map("securityContext");
+        // The one opt-in exception (dropReasons.enabled, docs/deploy.md): exactly CAP_BPF and CAP_PERFMON, as uid 0.
+        bool dropReasons = valuesFile == DropReasonsValues;
 
         Assert.Equal(["ALL"], security.Map("capabilities").Seq("drop").Strings());
-        Assert.False(security.Map("capabilities").Has("add"));
-        Assert.Equal("true", security.Str("runAsNonRoot"));
-        Assert.Equal("1654", security.Str("runAsUser"));
+        string[] expectedAdded = dropReasons ? ["BPF", "PERFMON"] : [];
+        string[] added = security.Map("capabilities").Has("add") ? [.. security.Map("capabilities").Seq("add").Strings()] : [];
+        Assert.Equal(expectedAdded, added);
+        Assert.Equal(dropReasons ? "false" : "true", security.Str("runAsNonRoot"));
+        Assert.Equal(dropReasons ? "0" : "1654", security.Str("runAsUser"));
         Assert.Equal("false", security.Str("allowPrivilegeEscalation"));
         Assert.Equal("false", security.Str("privileged"));
         Assert.Equal("true", security.Str("readOnlyRootFilesystem"));
         Assert.Equal("RuntimeDefault", security.Map("seccompProfile").Str("type"));
         Assert.Equal("true", chart.PodSpec.Map("securityContext").Str("runAsNonRoot"));
     }
+
+    /// <summary>The ci values file that turns drop reasons on: the only one whose agent gains capabilities.</summary>
+    private const string DropReasonsValues = "drop-reasons-values.yaml";
 
     [Theory]
     [MemberData(nameof(CiValues))]
@@ -111,7 +118,8 @@ public sealed partial class ChartTests : IDisposable
             Assert.Equal("false", security.Str("allowPrivilegeEscalation"));
             Assert.Equal(["ALL"], security.Map("capabilities").Seq("drop").Strings());
             string[] added = security.Map("capabilities").Has("add") ? [.. security.Map("capabilities").Seq("add").Strings()] : [];
-            Assert.All(added, capability => Assert.Contains(capability, s_initCapabilities));
+            string[] allowed = valuesFile == DropReasonsValues ? [.. s_initCapabilities, "BPF", "PERFMON"] : s_initCapabilities;
+            Assert.All(added, capability => Assert.Contains(capability, allowed));
         }
     }
 

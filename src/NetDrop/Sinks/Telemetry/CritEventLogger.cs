@@ -60,8 +60,14 @@ internal sealed class CritEventLogger : IIntervalSink
         DropCategory dominant = Dominant(report);
         string interfaceName = DominantInterface(report, dominant);
         string advice = _advice.For(dominant, interfaceName);
+        string? topReasons = TopReasons(report.DropReasons);
         string body = string.Create(CultureInfo.InvariantCulture,
             $"CRIT: {report.TotalDrops} packets dropped on {report.InterfaceLabel} in {report.IntervalSeconds:0.#} s, mostly {dominant.Column} ({report[dominant]}): {advice}");
+        if (topReasons is not null)
+        {
+            body += "; drop reasons: " + topReasons;
+        }
+
         LogAttributes attributes = new LogAttributes(body)
             .Add(NetDropSemanticConventions.AttributeInterface, report.InterfaceLabel)
             .Add(NetDropSemanticConventions.AttributeTotalDrops, (long)report.TotalDrops)
@@ -81,6 +87,11 @@ internal sealed class CritEventLogger : IIntervalSink
             }
         }
 
+        if (topReasons is not null)
+        {
+            attributes.Add(NetDropSemanticConventions.AttributeDropReasonsTop, topReasons);
+        }
+
         _logger.Log(LogLevel.Error, LogEventIds.Crit, attributes, null, static (state, _) => state.Body);
     }
 
@@ -95,6 +106,29 @@ internal sealed class CritEventLogger : IIntervalSink
             .Add(NetDropSemanticConventions.AttributeEpisodeIntervals, _episodeIntervals)
             .Add(NetDropSemanticConventions.AttributeEpisodePeak, (long)_episodePeak);
         _logger.Log(LogLevel.Information, LogEventIds.Recovered, attributes, null, static (state, _) => state.Body);
+    }
+
+    /// <summary>Reasons a CRIT record names: the top loss reasons, as the console prints them.</summary>
+    public const int TopReasonCount = 3;
+
+    // "NO_SOCKET 812, TCP_LISTEN_OVERFLOW 32": the loss reasons that moved most, or null when none moved (or reasons
+    // are off). NOT_SPECIFIED and the not-loss reasons are left out: they say nothing about why packets were lost.
+    private static string? TopReasons(DropReasonDeltas? reasons)
+    {
+        if (reasons is not { Available: true } || reasons.Loss.IsEmpty)
+        {
+            return null;
+        }
+
+        var top = new System.Text.StringBuilder();
+        ReadOnlySpan<int> loss = reasons.Loss;
+        for (int i = 0; i < loss.Length && i < TopReasonCount; i++)
+        {
+            top.Append(i == 0 ? "" : ", ").Append(reasons.NameOf(loss[i])).Append(' ')
+                .Append(reasons.DeltaOf(loss[i]).ToString(CultureInfo.InvariantCulture));
+        }
+
+        return top.ToString();
     }
 
     private static DropCategory Dominant(IntervalReport report)

@@ -26,6 +26,7 @@ internal sealed class NetDropMetrics : IIntervalSink, IDisposable
     private readonly CritIntervalSeries _critIntervals = new();
     private readonly Histogram<double> _sampleDuration;
     private readonly Counter<long> _sourceErrors;
+    private readonly Counter<long> _dropReason;
     private readonly InterfaceRegistry _registry;
     private readonly bool _perCpu;
     private readonly Func<double> _lastSampleSeconds;
@@ -63,6 +64,8 @@ internal sealed class NetDropMetrics : IIntervalSink, IDisposable
             new InstrumentAdvice<double> { HistogramBucketBoundaries = NetDropSemanticConventions.SampleDurationBuckets });
         _sourceErrors = _meter.CreateCounter<long>(NetDropSemanticConventions.SourceErrors, NetDropSemanticConventions.UnitError,
             "Kernel source reads that failed, by source.");
+        _dropReason = _meter.CreateCounter<long>(NetDropSemanticConventions.DropReason, NetDropSemanticConventions.UnitPacket,
+            "Packets the kernel freed, by kernel drop reason (opt-in, --drop-reasons); the same packets as netdrop.packet.dropped, never to be added to it.");
         _sourceTags = [.. s_sources.Select(source => new KeyValuePair<string, object?>(NetDropSemanticConventions.AttributeSource, SourceName(source)))];
     }
 
@@ -98,6 +101,7 @@ internal sealed class NetDropMetrics : IIntervalSink, IDisposable
             }
         }
 
+        WriteDropReasons(report);
         _severity.Record((int)report.Severity, new KeyValuePair<string, object?>(NetDropSemanticConventions.AttributeInterface, report.InterfaceLabel));
         _critIntervals.Count(report.InterfaceLabel, report.Severity == Severity.Crit);
 
@@ -116,6 +120,36 @@ internal sealed class NetDropMetrics : IIntervalSink, IDisposable
     public static string SourceName(SourceId source) => source.ToString().ToLowerInvariant();
 
     public void Dispose() => _meter.Dispose();
+
+    // Only reasons that moved: ~130 reasons (and a new series per kernel that adds one) would otherwise each be a
+    // series at 0 on every node.
+    private void WriteDropReasons(IntervalReport report)
+    {
+        if (report.DropReasons is not { Available: true } reasons)
+        {
+            return;
+        }
+
+        WriteDropReasons(reasons, reasons.Loss);
+        WriteDropReasons(reasons, reasons.NotLoss);
+        int unspecified = reasons.Names.ValueOf(DropReasonKinds.NotSpecified);
+        if (unspecified >= 0 && reasons.Unspecified > 0)
+        {
+            WriteDropReasons(reasons, [unspecified]);
+        }
+    }
+
+    private void WriteDropReasons(DropReasonDeltas reasons, ReadOnlySpan<int> slots)
+    {
+        foreach (int slot in slots)
+        {
+            _dropReason.Add((long)reasons.DeltaOf(slot), new TagList
+            {
+                { NetDropSemanticConventions.AttributeDropReason, reasons.NameOf(slot) },
+                { NetDropSemanticConventions.AttributeDropReasonKind, DropReasonKinds.AttributeValue(reasons.KindOf(slot)) },
+            });
+        }
+    }
 
     private void WriteInterfaceCategory(IntervalReport report, DropCategory category)
     {

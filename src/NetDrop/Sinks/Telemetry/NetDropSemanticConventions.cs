@@ -20,6 +20,9 @@ internal static class NetDropSemanticConventions
     public const string SampleDuration = "netdrop.sample.duration";
     public const string SourceErrors = "netdrop.source.errors";
 
+    /// <summary>Packets the kernel freed, per <c>enum skb_drop_reason</c> (opt-in); beside <see cref="PacketDropped"/>, never summed with it.</summary>
+    public const string DropReason = "netdrop.drop.reason";
+
     public const string UnitPacket = "{packet}";
     public const string UnitEvent = "{event}";
     public const string UnitInterval = "{interval}";
@@ -32,6 +35,12 @@ internal static class NetDropSemanticConventions
     public const string AttributeCpu = "cpu.logical_number";
     /// <summary>The kernel source a self-metric or operational event is about: <c>netstat</c>, <c>snmp</c>, <c>links</c>, ...</summary>
     public const string AttributeSource = "netdrop.source";
+
+    /// <summary>The kernel's drop reason without <c>SKB_DROP_REASON_</c>: <c>NO_SOCKET</c>, <c>TCP_LISTEN_OVERFLOW</c>, ...</summary>
+    public const string AttributeDropReason = "netdrop.drop_reason";
+
+    /// <summary><c>loss</c>, <c>unspecified</c> (NOT_SPECIFIED) or <c>not_loss</c> (a close, a purge, a duplicate): filter on <c>loss</c> to count lost packets.</summary>
+    public const string AttributeDropReasonKind = "netdrop.drop_reason_kind";
 
     /// <summary>Semantic conventions' <c>file.path</c>: the CSV an operational event is about.</summary>
     public const string AttributeFilePath = "file.path";
@@ -54,6 +63,9 @@ internal static class NetDropSemanticConventions
     public const string AttributeIntervalSeconds = "netdrop.interval_s";
     public const string AttributeThreshold = "netdrop.threshold";
     public const string AttributeAdvice = "netdrop.advice";
+
+    /// <summary>On CRIT records with drop reasons on: the interval's top loss reasons, <c>NO_SOCKET 812, TCP_LISTEN_OVERFLOW 32</c>.</summary>
+    public const string AttributeDropReasonsTop = "netdrop.drop_reasons.top";
 
     /// <summary>
     /// On CRIT records: <c>critical</c>, the severity label the alert routes promise (the record's own severity text is the

@@ -139,6 +139,7 @@ internal sealed class ConsoleSink : IIntervalSink, IDisposable
         Append("\n");
         AppendCategories(report, CategoryKind.Drop);
         AppendCategories(report, CategoryKind.Pressure);
+        AppendDropReasons(report);
         foreach (string message in report.Events)
         {
             Append("  ! ");
@@ -168,6 +169,62 @@ internal sealed class ConsoleSink : IIntervalSink, IDisposable
 
             Append("\n");
         }
+    }
+
+    /// <summary>Reasons shown on one line before the rest are summed into "N more".</summary>
+    public const int ReasonsShown = 5;
+
+    // Beside the categories: the reasons count the same packets, so they never change "Drops:". Loss reasons, the
+    // frees that lost nothing, and the frees that gave no reason each have their own line (see DropReasonKinds).
+    private void AppendDropReasons(IntervalReport report)
+    {
+        if (report.DropReasons is not { Available: true } reasons)
+        {
+            return;
+        }
+
+        AppendReasonLine("  ├─ Drop reasons: ", reasons, reasons.Loss);
+        AppendReasonLine("  ├─ Freed, not lost: ", reasons, reasons.NotLoss);
+        if (reasons.Unspecified > 0)
+        {
+            Append("  ├─ No reason given (NOT_SPECIFIED): ");
+            AppendNumber(reasons.Unspecified);
+            Append("\n");
+        }
+    }
+
+    private void AppendReasonLine(string label, DropReasonDeltas reasons, ReadOnlySpan<int> slots)
+    {
+        if (slots.IsEmpty)
+        {
+            return;
+        }
+
+        Append(label);
+        ulong rest = 0;
+        for (int i = 0; i < slots.Length; i++)
+        {
+            if (i >= ReasonsShown)
+            {
+                rest += reasons.DeltaOf(slots[i]);
+                continue;
+            }
+
+            Append(i == 0 ? "" : ", ");
+            Append(reasons.NameOf(slots[i]));
+            Append(" ");
+            AppendNumber(reasons.DeltaOf(slots[i]));
+        }
+
+        if (slots.Length > ReasonsShown)
+        {
+            Append(", ");
+            AppendNumber((ulong)(slots.Length - ReasonsShown));
+            Append(" more ");
+            AppendNumber(rest);
+        }
+
+        Append("\n");
     }
 
     private void AppendInterfaceDetail(IntervalReport report, DropCategory category)
