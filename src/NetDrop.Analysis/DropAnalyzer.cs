@@ -60,6 +60,7 @@ internal sealed class DropAnalyzer
         var malformed = new MalformedLineLog();
         var readers = new List<CsvSampleReader>();
         var notes = new List<string>();
+        DetailAccumulator? detail = null;
         try
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -68,6 +69,13 @@ internal sealed class DropAnalyzer
                 if (path != "-" && !seen.Add(Path.GetFullPath(path)))
                 {
                     notes.Add($"{path} was given more than once; it was read once.");
+                    continue;
+                }
+
+                // A detail CSV (recognised by its header) is summed per scope beside the seed CSVs' report.
+                if (DetailCsvReader.IsDetailFile(path))
+                {
+                    DetailCsvReader.Read(path, options.Filter, detail ??= new DetailAccumulator(), malformed);
                     continue;
                 }
 
@@ -96,7 +104,8 @@ internal sealed class DropAnalyzer
                 notes.AddRange(reader.Notes);
             }
 
-            return analyzer.BuildReport(readers, malformed, notes);
+            DropReport report = analyzer.BuildReport(readers, malformed, notes);
+            return detail is null ? report : report with { Detail = detail.ToSummary(options.Top) };
         }
         finally
         {

@@ -18,6 +18,7 @@ namespace NetDrop.Analysis;
 /// <param name="Top">Worst intervals by <c>total_drops</c>, worst first (only intervals with drops).</param>
 /// <param name="Latest">The last intervals of the log, oldest first.</param>
 /// <param name="LeftOut">Well-formed rows the filter left out.</param>
+/// <param name="Detail">What the detail CSVs among the inputs say (which interface, slave, CPU); null when none was given.</param>
 internal sealed record DropReport(
     DropCategoryTable Table,
     IReadOnlyList<InputFileSummary> Files,
@@ -43,7 +44,8 @@ internal sealed record DropReport(
     IReadOnlyList<MalformedLine> MalformedExamples,
     IReadOnlyList<string> Notes,
     int TopLimit,
-    int LastLimit)
+    int LastLimit,
+    DetailSummary? Detail = null)
 {
     public double PercentWithDrops => Intervals == 0 ? 0 : IntervalsWithDrops * 100.0 / Intervals;
 

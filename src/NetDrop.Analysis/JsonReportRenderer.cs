@@ -192,6 +192,28 @@ internal static class JsonReportRenderer
 
         json.WriteEndArray();
 
+        if (report.Detail is { } detail)
+        {
+            // Only when a detail CSV was among the inputs: scope -> [{key, category, total}], largest first.
+            json.WriteStartObject("detail");
+            foreach (DetailScopeTop scope in detail.Scopes)
+            {
+                json.WriteStartArray(scope.Scope);
+                foreach (DetailTotal total in scope.Top)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("key", total.Key);
+                    json.WriteString("category", total.Category);
+                    json.WriteNumber("total", total.Total);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
+
+            json.WriteEndObject();
+        }
+
         json.WriteNumber("left_out", report.LeftOut);
         json.WriteNumber("malformed_lines", report.MalformedLines);
         json.WriteStartArray("malformed_examples");

@@ -53,6 +53,17 @@ internal static class MarkdownReportRenderer
             WriteInterfaces(md, report);
         }
 
+        foreach (DetailScopeTop scope in report.Detail?.Scopes ?? [])
+        {
+            md.Append(CultureInfo.InvariantCulture, $"## Top {scope.Top.Count} of {scope.Series} {scope.Scope} series (detail CSV)\n\n| Key | Category | Total |\n|---|---|---:|\n");
+            foreach (DetailTotal total in scope.Top)
+            {
+                md.Append(CultureInfo.InvariantCulture, $"| {Cell(total.Key)} | {Cell(total.Category)} | {Count(total.Total)} |\n");
+            }
+
+            md.Append('\n');
+        }
+
         if (report.MalformedLines > 0)
         {
             string shown = report.MalformedExamples.Count < report.MalformedLines ? $", first {report.MalformedExamples.Count} shown" : "";

@@ -35,6 +35,7 @@ internal static class TextReportRenderer
             WriteInterfaces(writer, report);
         }
 
+        WriteDetail(writer, report);
         WriteMalformed(writer, report);
         WriteNotes(writer, report);
     }
@@ -254,6 +255,28 @@ internal static class TextReportRenderer
 
         writer.Table(table);
     }
+
+    private static void WriteDetail(Writer writer, DropReport report)
+    {
+        if (report.Detail is not { } detail)
+        {
+            return;
+        }
+
+        foreach (DetailScopeTop scope in detail.Scopes)
+        {
+            writer.Line($"Top {scope.Top.Count} of {scope.Series} {scope.Scope} series (detail CSV)", TerminalStyle.Bold);
+            TerminalTable table = new TerminalTable().AddColumn(Capitalized(scope.Scope), wrap: true).AddColumn("Category").AddColumn("Total", rightAligned: true);
+            foreach (DetailTotal total in scope.Top)
+            {
+                table.AddRow(total.Key, total.Category, Count(total.Total));
+            }
+
+            writer.Table(table);
+        }
+    }
+
+    private static string Capitalized(string word) => word.Length == 0 ? word : char.ToUpperInvariant(word[0]) + word[1..];
 
     private static void WriteMalformed(Writer writer, DropReport report)
     {

@@ -21,6 +21,7 @@ internal sealed class MonitorSession : IDisposable
     private readonly DeltaEngine _engine;
     private readonly List<IIntervalSink> _sinks = [];
     private readonly CsvSink? _csv;
+    private readonly DetailCsvSink? _detail;
     private readonly ConsoleSink _console;
     private readonly Action<string> _say;
     private readonly TimeProvider _time;
@@ -47,7 +48,7 @@ internal sealed class MonitorSession : IDisposable
         var plan = new CounterPlan(options.Categories);
         _previous = new Sample(plan);
         _current = new Sample(plan);
-        Report = new IntervalReport(options.Categories);
+        Report = new IntervalReport(options.Categories, Registry);
         _sampler = SourceFactory.CreateSampler(options, plan, selector, Registry, Health, _time);
         try
         {
@@ -55,12 +56,18 @@ internal sealed class MonitorSession : IDisposable
             _engine = new DeltaEngine(plan, Registry, new SeverityPolicy(options.Threshold, options.CategoryThresholds, options.Categories));
             _sampler.Take(_previous); // the baseline: nothing is reported for it
             _csv = options.CsvPath is null ? null : OpenCsv(options, say, _time);
+            _detail = options.CsvDetailPath is null ? null : OpenDetail(options, say, _time);
             _heartbeat = options.HeartbeatFile is null ? null : new HeartbeatFile(options.HeartbeatFile);
             _heartbeat?.Touch();
             bool color = ConsoleSink.ShouldColor(options.Color, !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out));
             if (_csv is not null)
             {
                 _sinks.Add(_csv);
+            }
+
+            if (_detail is not null)
+            {
+                _sinks.Add(_detail);
             }
 
             // The console and the CSV each write on a thread of their own, behind a bounded queue: a blocked stdout or
@@ -70,6 +77,7 @@ internal sealed class MonitorSession : IDisposable
         }
         catch
         {
+            _detail?.Dispose();
             _csv?.Dispose();
             _sampler.Dispose();
             throw;
@@ -94,6 +102,9 @@ internal sealed class MonitorSession : IDisposable
 
     /// <summary>The seed CSV's sink; null with <c>--no-csv</c>.</summary>
     public CsvSink? Csv => _csv;
+
+    /// <summary>The detail CSV's sink; null unless <c>--csv-detail</c> (<c>csv.detail_path</c>) names a file.</summary>
+    public DetailCsvSink? Detail => _detail;
 
     /// <summary>Samples, computes the interval since the last sample, and hands it to every sink.</summary>
     public IntervalReport ReportInterval(int iteration)
@@ -149,11 +160,17 @@ internal sealed class MonitorSession : IDisposable
             _say(string.Create(CultureInfo.InvariantCulture, $"csv: {_csv.Path} did not answer within {CsvSink.StopTimeout.TotalSeconds:0} s; {_csv.RowsPending} rows may be missing"));
         }
 
+        if (_detail is not null && !_detail.Complete(CsvSink.StopTimeout))
+        {
+            _say(string.Create(CultureInfo.InvariantCulture, $"csv: {_detail.Path} did not answer within {CsvSink.StopTimeout.TotalSeconds:0} s; {_detail.RowsPending} intervals of detail rows may be missing"));
+        }
+
         _console.Complete(ConsoleSink.StopTimeout);
     }
 
     public void Dispose()
     {
+        _detail?.Dispose();
         _csv?.Dispose();
         _console.Dispose();
         _sampler.Dispose();
@@ -190,6 +207,11 @@ internal sealed class MonitorSession : IDisposable
             throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--count must be 0 (run until stopped) or more, got {options.Count}"));
         }
 
+        if (options.CsvDetailPath is { } detail && options.CsvPath is { } csv && Path.GetFullPath(detail) == Path.GetFullPath(csv))
+        {
+            throw new UsageException($"the detail CSV '{detail}' (--csv-detail, csv.detail_path) must not be the CSV log itself; choose another path, e.g. {Path.ChangeExtension(csv, ".detail.log")}");
+        }
+
         if (!File.Exists(KernelPaths.Netstat(options.ProcRoot)))
         {
             throw new UsageException($"proc root '{options.ProcRoot}' has no net/netstat: is it a procfs mount (e.g. /proc or /host/proc)?");
@@ -210,6 +232,21 @@ internal sealed class MonitorSession : IDisposable
             {
                 throw new UsageException($"interface '{name}' not found; this host has: {string.Join(", ", present)}");
             }
+        }
+    }
+
+    private static DetailCsvSink OpenDetail(MonitorOptions options, Action<string> say, TimeProvider time)
+    {
+        var detail = new DetailCsvSink(options.CsvDetailPath!, options.CsvMaxSizeBytes, options.CsvMaxFiles, say, time);
+        try
+        {
+            detail.Open();
+            return detail;
+        }
+        catch (CsvLogException ex)
+        {
+            detail.Dispose();
+            throw new UsageException(ex.Message, ex);
         }
     }
 

@@ -31,6 +31,11 @@ internal static class MonitorCommand
         Description = $"CSV log to append one row per interval to (the seed's columns first). {DefaultOf(ConfigKeys.CsvPath)}",
     };
 
+    private static readonly Option<string> s_csvDetail = new("--csv-detail")
+    {
+        Description = "Detail CSV to append one row per non-zero interface, bond slave and CPU series per interval to (timestamp,iteration,scope,key,category,value). Default: none.",
+    };
+
     private static readonly Option<bool> s_noCsv = new("--no-csv")
     {
         Description = "Write no CSV log (console, and OTLP if configured, only).",
@@ -133,6 +138,7 @@ internal static class MonitorCommand
         command.Options.Add(s_interval);
         command.Options.Add(s_csv);
         command.Options.Add(s_noCsv);
+        command.Options.Add(s_csvDetail);
         command.SetAction((result, cancellationToken) =>
         {
             var entries = new List<ConfigEntry>();
@@ -141,6 +147,7 @@ internal static class MonitorCommand
             Add(entries, ConfigKeys.Interval, result.GetValue(s_interval), "--interval");
             Add(entries, ConfigKeys.CsvPath, result.GetValue(s_csv), "--csv");
             Add(entries, ConfigKeys.CsvPath, result.GetValue(s_noCsv) ? "" : null, "--no-csv");
+            Add(entries, ConfigKeys.CsvDetailPath, result.GetValue(s_csvDetail), "--csv-detail");
             return RunAsync(result, entries, seedDefaults: []);
         });
         return command;

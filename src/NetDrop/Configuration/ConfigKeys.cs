@@ -33,6 +33,9 @@ internal static class ConfigKeys
     /// <summary>The seed's log file.</summary>
     public static readonly TextKey CsvPath = new("csv.path", "/var/log/network_drops.log");
 
+    /// <summary>The detail CSV (one row per non-zero interface, slave, CPU … series per interval); empty, the default, writes none.</summary>
+    public static readonly TextKey CsvDetailPath = new("csv.detail_path", "");
+
     /// <summary>0 leaves rotation to logrotate; at most 1 TiB, past which the size in bytes would overflow (and no log is that large).</summary>
     public static readonly IntegerKey CsvMaxSizeMb = new("csv.max_size_mb", 0, 0, 1024 * 1024);
 
@@ -56,7 +59,7 @@ internal static class ConfigKeys
 
     public static readonly ConfigKey[] All =
     [
-        Interfaces, Exclude, Interval, Threshold, ProcRoot, SysRoot, LinkSource, CsvPath, CsvMaxSizeMb, CsvMaxFiles,
+        Interfaces, Exclude, Interval, Threshold, ProcRoot, SysRoot, LinkSource, CsvPath, CsvDetailPath, CsvMaxSizeMb, CsvMaxFiles,
         ConsoleColor, OtlpEndpoint, OtlpProtocol, OtlpHeaders, OtlpExportInterval, OtlpTimeout, PrometheusListen, EthtoolEnabled,
         PerCpu, HeartbeatFile, DropReasons,
     ];

@@ -21,6 +21,9 @@ internal sealed class MonitorOptions
     /// <summary>The CSV log; null turns it off. <see cref="ConfigKeys.CsvPath"/>.</summary>
     public string? CsvPath { get; set; } = ConfigKeys.CsvPath.Default;
 
+    /// <summary>The detail CSV; null (the default) writes none. <see cref="ConfigKeys.CsvDetailPath"/>.</summary>
+    public string? CsvDetailPath { get; set; } = ConfigKeys.CsvDetailPath.Default is { Length: > 0 } path ? path : null;
+
     /// <summary>Drops per interval that make it CRIT. <see cref="ConfigKeys.Threshold"/>.</summary>
     public long Threshold { get; set; } = ConfigKeys.Threshold.Default!.Value;
 

@@ -1,4 +1,5 @@
 using NetDrop.Model;
+using NetDrop.Sources;
 
 namespace NetDrop.Deltas;
 
@@ -6,15 +7,20 @@ namespace NetDrop.Deltas;
 /// What one interval looked like: every category's delta summed over the monitored interfaces, the per-interface,
 /// per-slave and per-CPU detail, the severity, and which categories could not be read. Reused between intervals.
 /// </summary>
-internal sealed class IntervalReport
+internal sealed partial class IntervalReport
 {
     private readonly ulong[] _categories;
 
-    public IntervalReport(DropCategoryTable table)
+    /// <param name="interfaceNames">Names of the interface series, for the detail rows (<see cref="VisitDetail"/>).</param>
+    public IntervalReport(DropCategoryTable table, InterfaceRegistry? interfaceNames = null)
     {
         Table = table;
+        InterfaceNames = interfaceNames;
         _categories = new ulong[table.Count];
     }
+
+    /// <summary>Names of the interface series in <see cref="Interfaces"/> and <see cref="Slaves"/>; null in tests that need none.</summary>
+    public InterfaceRegistry? InterfaceNames { get; }
 
     /// <summary>The categories this report holds, in CSV order: what every sink iterates.</summary>
     public DropCategoryTable Table { get; }

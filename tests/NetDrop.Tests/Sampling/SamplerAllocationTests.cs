@@ -6,6 +6,7 @@ using NetDrop.Configuration;
 using NetDrop.Sources;
 using NetDrop.Deltas;
 using NetDrop.Sinks.Terminal;
+using NetDrop.Tests.TestSupport;
 
 
 namespace NetDrop.Tests.Sampling;
@@ -119,6 +120,63 @@ public sealed class SamplerAllocationTests
         Assert.True(allocated >= SamplesPerRound, $"only {allocated} bytes seen over {SamplesPerRound} samples that list a directory");
     }
 
+    [Fact]
+    public void ReportInterval_EveryCounterMovingWithTheDetailCsvOn_AllocatesNothingOnceWarm()
+    {
+        // The fixture root's counters move every sample (MutationFixtureRoot: sample k = base + k × step), so every
+        // interval has non-zero interface and CPU series: the detail CSV formats rows each time, through the whole
+        // session (sources, delta engine, seed CSV, detail CSV, console), as the agent runs it.
+        using var monitor = new FixtureMonitor(options => options.CsvDetailPath = Path.Join(Path.GetTempPath(), "netdrop-alloc-detail-" + Guid.NewGuid().ToString("N") + ".log"));
+        string detailPath = monitor.Options.CsvDetailPath!;
+        try
+        {
+            int k = 0;
+            long RoundOfSession(out int events)
+            {
+                events = 0;
+                long allocated = 0;
+                for (int i = 0; i < SamplesPerRound; i++)
+                {
+                    monitor.Root.Write(++k); // outside the measurement: the test moves the kernel's counters
+                    monitor.Time.Advance(monitor.Options.Interval);
+                    long before = GC.GetAllocatedBytesForCurrentThread();
+                    IntervalReport report = monitor.Session.ReportInterval(k);
+                    allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+                    events += report.Events.Count;
+                }
+
+                return allocated;
+            }
+
+            for (int round = 0; round < 3; round++)
+            {
+                RoundOfSession(out _);
+            }
+
+            long measured = -1;
+            for (int round = 0; round < 200 && measured < 0; round++)
+            {
+                long compiledBefore = JitInfo.GetCompiledMethodCount(currentThread: true);
+                long allocated = RoundOfSession(out int events);
+                if (events == 0 && JitInfo.GetCompiledMethodCount(currentThread: true) == compiledBefore)
+                {
+                    measured = allocated;
+                }
+            }
+
+            monitor.Complete();
+            string[] rows = File.ReadAllLines(detailPath);
+            Assert.True(rows.Length > SamplesPerRound, $"the detail CSV has {rows.Length} lines: its rows were not formatted");
+            Assert.Contains(rows, row => row.Contains(",interface,eth0,nic_rx,", StringComparison.Ordinal));
+            Assert.Contains(rows, row => row.Contains(",cpu,", StringComparison.Ordinal));
+            Assert.True(measured == 0, $"{measured} bytes allocated over {SamplesPerRound} warm intervals with the detail CSV on");
+        }
+        finally
+        {
+            File.Delete(detailPath);
+        }
+    }
+
     private static void AssertEverySourceRead(Sample sample)
     {
         foreach (SourceId source in Enum.GetValues<SourceId>().Where(source => source != SourceId.DropReasons)) // opt-in: its own test
@@ -152,9 +210,11 @@ public sealed class SamplerAllocationTests
         string csvDirectory = Directory.CreateTempSubdirectory("netdrop-alloc-").FullName;
         using var csv = new CsvSink(Path.Join(csvDirectory, "drops.log"));
         csv.Open();
+        using var detail = new DetailCsvSink(Path.Join(csvDirectory, "drops.detail.log"));
+        detail.Open();
         using var console = new ConsoleSink(TextWriter.Null, color: true, registry);
-        var sinks = new Sinks(csv, console);
-        var report = new IntervalReport(DropCategories.Table) { InterfaceLabel = "eth0", Timestamp = new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero) };
+        var sinks = new Sinks(csv, detail, console);
+        var report = new IntervalReport(DropCategories.Table, registry) { InterfaceLabel = "eth0", Timestamp = new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero) };
         Sample previous = new(TestPlans.Default), current = new(TestPlans.Default);
         sampler.Take(previous);
         rowLength = 0;
@@ -186,7 +246,7 @@ public sealed class SamplerAllocationTests
         throw new Xunit.Sdk.XunitException($"no round of {SamplesPerRound} samples ran without JIT compiling or interface events in {MaxRounds} rounds");
     }
 
-    private sealed record Sinks(CsvSink Csv, ConsoleSink Console);
+    private sealed record Sinks(CsvSink Csv, DetailCsvSink Detail, ConsoleSink Console);
 
     // A few NO_SOCKET drops on this namespace's loopback: 127.0.0.1:9, where nothing listens.
     private static void DropToClosedPort()
@@ -212,6 +272,7 @@ public sealed class SamplerAllocationTests
             engine.Compute(previous, current, report, s_interval);
             report.Iteration = i;
             sinks.Csv.Write(report);
+            sinks.Detail.Write(report);
             sinks.Console.Write(report);
             allocated += GC.GetAllocatedBytesForCurrentThread() - before;
             events += report.Events.Count;

@@ -579,7 +579,7 @@ internal static class DropInducers
     private static void WaitUntil(Func<bool> condition, string what) => Poll.Until(condition, s_loopTimeLimit, what, everyMilliseconds: 1);
 
     /// <summary>Runs on a thread inside the namespace; returns the number of sends refused with ENOBUFS.</summary>
-    private static unsafe int SendFrames(string interfaceName, int frames, int frameBytes, bool bypassQdisc, byte[] destination, ushort etherType)
+    internal static unsafe int SendFrames(string interfaceName, int frames, int frameBytes, bool bypassQdisc, byte[] destination, ushort etherType)
     {
         uint interfaceIndex = NamespaceInterop.if_nametoindex(interfaceName);
         if (interfaceIndex == 0)

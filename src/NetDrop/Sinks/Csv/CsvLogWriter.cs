@@ -15,7 +15,8 @@ namespace NetDrop.Sinks.Csv;
 internal sealed class CsvLogWriter : ISinkWriter<byte>, IDisposable
 {
     private readonly byte[] _header;
-    private readonly byte[] _seedHeader;
+    private readonly byte[]? _seedHeader;
+    private readonly string _option;
 
     private readonly AppendOnlyFile _file;
     private readonly long _maxSizeBytes;
@@ -25,10 +26,20 @@ internal sealed class CsvLogWriter : ISinkWriter<byte>, IDisposable
     private int _failingErrno;
     private bool _rotationFailing;
 
+    /// <summary>The seed-compatible CSV of <paramref name="schema"/>, chosen by <c>--csv</c>.</summary>
     public CsvLogWriter(string path, CsvSchema schema, long maxSizeBytes, int maxFiles, Action<string> say, TimeProvider time)
+        : this(path, schema.Header, string.Join(',', schema.Columns[..(CsvSchema.SeverityIndex + 1)]), "--csv", maxSizeBytes, maxFiles, say, time)
     {
-        _header = Encoding.ASCII.GetBytes(schema.Header + "\n");
-        _seedHeader = Encoding.ASCII.GetBytes(string.Join(',', schema.Columns[..(CsvSchema.SeverityIndex + 1)]) + "\n");
+    }
+
+    /// <param name="header">The file's header line, without its newline; a file that starts with another is moved aside.</param>
+    /// <param name="seedHeader">The header that marks a file as the seed's (moved to <c>.seed-…</c>, not <c>.old-…</c>); null for none.</param>
+    /// <param name="option">The flag that names the path, quoted when the path cannot be used.</param>
+    public CsvLogWriter(string path, string header, string? seedHeader, string option, long maxSizeBytes, int maxFiles, Action<string> say, TimeProvider time)
+    {
+        _header = Encoding.ASCII.GetBytes(header + "\n");
+        _seedHeader = seedHeader is null ? null : Encoding.ASCII.GetBytes(seedHeader + "\n");
+        _option = option;
         _file = new AppendOnlyFile(path);
         _maxSizeBytes = maxSizeBytes;
         _maxFiles = maxFiles;
@@ -164,7 +175,7 @@ internal sealed class CsvLogWriter : ISinkWriter<byte>, IDisposable
             return; // empty, ours, or ours with a torn header (AppendOnlyFile cuts that off)
         }
 
-        bool seed = start.StartsWith(_seedHeader.AsSpan(0, Math.Min(read, _seedHeader.Length)));
+        bool seed = _seedHeader is not null && start.StartsWith(_seedHeader.AsSpan(0, Math.Min(read, _seedHeader.Length)));
         string stamp = _time.GetLocalNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         string aside = $"{Path}.{(seed ? "seed" : "old")}-{stamp}";
         for (int attempt = 2; File.Exists(aside); attempt++)
@@ -178,7 +189,7 @@ internal sealed class CsvLogWriter : ISinkWriter<byte>, IDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new CsvLogException($"'{Path}' is not a NetDrop {VersionInfo.Version} CSV and cannot be moved aside ({ex.Message}); move it away or choose another --csv path", ex);
+            throw new CsvLogException($"'{Path}' is not a NetDrop {VersionInfo.Version} CSV and cannot be moved aside ({ex.Message}); move it away or choose another {_option} path", ex);
         }
 
         _say($"csv: {Path} has {(seed ? "the seed's 16-column" : "another")} header; moved it to {aside} (netdrop analyze reads both) and started a new file");

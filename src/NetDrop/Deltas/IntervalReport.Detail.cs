@@ -1,0 +1,70 @@
+using NetDrop.Model;
+using NetDrop.Sources;
+
+namespace NetDrop.Deltas;
+
+// The report's detail rows (DetailCsvSchema): every non-zero series of the interval, scope by scope.
+// To add a scope: hold its deltas in the report (cleared in Clear), add a VisitX method here that hands each non-zero
+// (key, category, value) to the visitor, and call it from VisitDetail; the detail CSV and analyze need no change (the
+// scope's name is already in DetailCsvSchema).
+internal sealed partial class IntervalReport
+{
+    /// <summary>
+    /// Hands every non-zero detail row of this interval to <paramref name="visitor"/>, in a fixed order: interfaces
+    /// (in the order first seen), slaves, CPUs; within each, the category table's order. Nothing is allocated.
+    /// </summary>
+    public void VisitDetail(IDetailRowVisitor visitor)
+    {
+        VisitInterfaces(visitor, Interfaces, DetailCsvScope.Interface);
+        VisitInterfaces(visitor, Slaves, DetailCsvScope.Slave);
+        VisitCpus(visitor);
+    }
+
+    private void VisitInterfaces(IDetailRowVisitor visitor, List<InterfaceDelta> deltas, DetailCsvScope scope)
+    {
+        if (deltas.Count == 0)
+        {
+            return;
+        }
+
+        InterfaceRegistry names = InterfaceNames ?? throw new InvalidOperationException("IntervalReport.VisitDetail needs the interface names (construct the report with them)");
+        foreach (InterfaceDelta delta in deltas)
+        {
+            string name = names.NameOf(delta.Series);
+            string? parent = scope == DetailCsvScope.Slave ? names.NameOf(delta.MasterSeries) : null;
+            foreach (DropCategory category in Table)
+            {
+                if (category.Scope != CategoryScope.Interface || IsUnavailable(category))
+                {
+                    continue;
+                }
+
+                ulong value = ValueOf(delta, category);
+                if (value != 0)
+                {
+                    visitor.Visit(new DetailRow(scope, parent, name, 0, category, value));
+                }
+            }
+        }
+    }
+
+    private void VisitCpus(IDetailRowVisitor visitor)
+    {
+        foreach (SoftnetDelta cpu in Cpus)
+        {
+            foreach (DropCategory category in Table)
+            {
+                if (!category.Counters.IsPerCpu || IsUnavailable(category))
+                {
+                    continue;
+                }
+
+                ulong value = ValueOf(cpu, category);
+                if (value != 0)
+                {
+                    visitor.Visit(new DetailRow(DetailCsvScope.Cpu, null, null, cpu.Cpu, category, value));
+                }
+            }
+        }
+    }
+}
