@@ -24,6 +24,7 @@ internal static class SourceFactory
         ILinkSource links = options.LinkSource == LinkSourceKind.Sysfs
             ? new SysfsLinkSource(options.SysRoot, selector, registry)
             : new NetlinkLinkSource(socket, selector, registry);
+        NamespaceCounterSource? namespaces = options.AllNamespaces ? new NamespaceCounterSource(plan, options.ProcRoot) : null;
         ISampleSource?[] sources =
         [
             .. MibFileSource.For(plan, options.ProcRoot),
@@ -33,6 +34,7 @@ internal static class SourceFactory
             links,
             ringFull,
             new NetlinkQdiscSource(socket),
+            namespaces,
         ];
         SourceRunner[] runners =
         [
@@ -40,7 +42,7 @@ internal static class SourceFactory
                 source,
                 SourcePipelines.Create(source.Description, time, health.Say))),
         ];
-        return new Sampler(links, runners, health, time, socket, ringFull);
+        return new Sampler(links, runners, health, time, socket, ringFull, namespaces);
     }
 
     // Without an AF_INET socket (a seccomp profile may forbid it) ring-full counters are skipped, not fatal.

@@ -13,4 +13,5 @@ internal enum SourceId
     Conntrack,
     ArpCache,
     NdiscCache,
+    Namespaces,
 }

@@ -134,6 +134,9 @@ internal sealed class MonitorProcess : IDisposable
             startInfo.ArgumentList.Add(argument);
         }
 
+        // Every test's agent reads its own namespace only unless it asks for all: with "namespaces: all" every other
+        // namespace of this machine (the host's, other test runs' pods) would add its drops to the counts a test witnessed.
+        startInfo.Environment["NETDROP_NAMESPACES"] = "host";
         foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
         {
             startInfo.Environment[key] = value;
