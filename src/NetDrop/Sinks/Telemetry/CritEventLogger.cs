@@ -2,6 +2,8 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using NetDrop.Model;
 using NetDrop.Deltas;
+using NetDrop.Kernel.Namespaces;
+using System.Diagnostics;
 
 namespace NetDrop.Sinks.Telemetry;
 
@@ -60,8 +62,10 @@ internal sealed class CritEventLogger : IIntervalSink
         DropCategory dominant = Dominant(report);
         string interfaceName = DominantInterface(report, dominant);
         string advice = _advice.For(dominant, interfaceName);
+        NamespaceDelta? where = DominantNamespace(report, dominant);
+        string inNamespace = where is { } pod ? " in " + OwnerText(pod.Owner) : "";
         string body = string.Create(CultureInfo.InvariantCulture,
-            $"CRIT: {report.TotalDrops} packets dropped on {report.InterfaceLabel} in {report.IntervalSeconds:0.#} s, mostly {dominant.Column} ({report[dominant]}): {advice}");
+            $"CRIT: {report.TotalDrops} packets dropped on {report.InterfaceLabel} in {report.IntervalSeconds:0.#} s, mostly {dominant.Column} ({report[dominant]}){inNamespace}: {advice}");
         LogAttributes attributes = new LogAttributes(body)
             .Add(NetDropSemanticConventions.AttributeInterface, report.InterfaceLabel)
             .Add(NetDropSemanticConventions.AttributeTotalDrops, (long)report.TotalDrops)
@@ -78,6 +82,16 @@ internal sealed class CritEventLogger : IIntervalSink
             if (report[category] > 0)
             {
                 attributes.Add(NetDropSemanticConventions.AttributeDropsPrefix + category.Column, (long)report[category]);
+            }
+        }
+
+        if (where is { } owner)
+        {
+            var tags = new TagList();
+            NetDropMetrics.AddOwner(ref tags, owner.Owner);
+            foreach (KeyValuePair<string, object?> tag in tags)
+            {
+                attributes.Add(tag.Key, tag.Value);
             }
         }
 
@@ -110,6 +124,36 @@ internal sealed class CritEventLogger : IIntervalSink
 
         return dominant;
     }
+
+    /// <summary>
+    /// For a socket-layer dominant category, the namespace (pod, container, process) with the largest share of it, if
+    /// that share is larger than the node's own namespace's; null when the node's own sockets dropped most.
+    /// </summary>
+    private static NamespaceDelta? DominantNamespace(IntervalReport report, DropCategory dominant)
+    {
+        if (dominant.Scope != CategoryScope.Namespace)
+        {
+            return null;
+        }
+
+        NamespaceDelta? best = null;
+        ulong bestValue = report.NodeOwnValueOf(dominant);
+        foreach (NamespaceDelta delta in report.Namespaces)
+        {
+            ulong value = IntervalReport.ValueOf(delta, dominant);
+            if (value > bestValue)
+            {
+                (best, bestValue) = (delta, value);
+            }
+        }
+
+        return best;
+    }
+
+    private static string OwnerText(NamespaceOwner owner) =>
+        owner.PodUid is { } pod ? "pod " + pod
+        : owner.ContainerId is { } container ? "container " + container
+        : string.Create(CultureInfo.InvariantCulture, $"process {owner.Comm} (pid {owner.Pid})");
 
     // For interface categories the advice names the interface that dropped most, not the joined label.
     private static string DominantInterface(IntervalReport report, DropCategory dominant)

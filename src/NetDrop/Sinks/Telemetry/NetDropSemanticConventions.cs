@@ -33,6 +33,20 @@ internal static class NetDropSemanticConventions
     /// <summary>The kernel source a self-metric or operational event is about: <c>netstat</c>, <c>snmp</c>, <c>links</c>, ...</summary>
     public const string AttributeSource = "netdrop.source";
 
+    /// <summary>
+    /// On namespace-scope series and CRIT records: the pod whose network namespace dropped (semantic conventions'
+    /// <c>k8s.pod.uid</c>); the collector's <c>k8sattributes</c> turns it into pod name and namespace.
+    /// </summary>
+    public const string AttributePodUid = "k8s.pod.uid";
+
+    /// <summary>The container whose own network namespace dropped (plain Docker), semantic conventions' <c>container.id</c>.</summary>
+    public const string AttributeContainerId = "container.id";
+
+    /// <summary>A namespace that is neither a pod's nor a container's: its representative task (<c>process.pid</c>, <c>process.executable.name</c>).</summary>
+    public const string AttributeProcessPid = "process.pid";
+
+    public const string AttributeProcessName = "process.executable.name";
+
     /// <summary>Semantic conventions' <c>file.path</c>: the CSV an operational event is about.</summary>
     public const string AttributeFilePath = "file.path";
 
