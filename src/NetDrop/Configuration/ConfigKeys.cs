@@ -30,6 +30,12 @@ internal static class ConfigKeys
     public static readonly TextKey SysRoot = new("paths.sys", Kernel.KernelPaths.DefaultSysRoot);
     public static readonly ChoiceKey LinkSource = new("link_source", "netlink", ["netlink", "sysfs"]);
 
+    /// <summary>
+    /// Which network namespaces the socket-layer categories read: every namespace with a live task under the proc root
+    /// (each pod's and container's, attributed), or the node's own only (what NetDrop read before issue 11).
+    /// </summary>
+    public static readonly ChoiceKey Namespaces = new("namespaces", "all", ["all", "host"]);
+
     /// <summary>The seed's log file.</summary>
     public static readonly TextKey CsvPath = new("csv.path", "/var/log/network_drops.log");
 
@@ -59,7 +65,7 @@ internal static class ConfigKeys
 
     public static readonly ConfigKey[] All =
     [
-        Interfaces, Exclude, Interval, Threshold, ProcRoot, SysRoot, LinkSource, CsvPath, CsvDetailPath, CsvMaxSizeMb, CsvMaxFiles,
+        Interfaces, Exclude, Interval, Threshold, ProcRoot, SysRoot, LinkSource, Namespaces, CsvPath, CsvDetailPath, CsvMaxSizeMb, CsvMaxFiles,
         ConsoleColor, OtlpEndpoint, OtlpProtocol, OtlpHeaders, OtlpExportInterval, OtlpTimeout, PrometheusListen, EthtoolEnabled,
         PerCpu, HeartbeatFile, DropReasons,
     ];

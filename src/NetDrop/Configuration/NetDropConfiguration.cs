@@ -71,6 +71,7 @@ internal sealed class NetDropConfiguration
             ProcRoot = NonEmpty(ConfigKeys.ProcRoot),
             SysRoot = NonEmpty(ConfigKeys.SysRoot),
             LinkSource = LinkSourceOf(Choice(ConfigKeys.LinkSource)),
+            AllNamespaces = AllNamespacesOf(Choice(ConfigKeys.Namespaces)),
             CsvPath = Text(ConfigKeys.CsvPath) is { Length: > 0 } csv ? csv : null,
             CsvDetailPath = Text(ConfigKeys.CsvDetailPath) is { Length: > 0 } detail ? detail : null,
             CsvMaxSizeBytes = Integer(ConfigKeys.CsvMaxSizeMb) * 1024 * 1024,
@@ -102,6 +103,9 @@ internal sealed class NetDropConfiguration
 
     /// <summary>What a <see cref="ConfigKeys.LinkSource"/> choice means.</summary>
     public static LinkSourceKind LinkSourceOf(string choice) => choice == "sysfs" ? LinkSourceKind.Sysfs : LinkSourceKind.Netlink;
+
+    /// <summary>What a <see cref="ConfigKeys.Namespaces"/> choice means: <c>all</c> reads every network namespace.</summary>
+    public static bool AllNamespacesOf(string choice) => choice == "all";
 
     /// <summary>What a <see cref="ConfigKeys.ConsoleColor"/> choice means: null is "auto" (colour on a terminal unless NO_COLOR is set).</summary>
     public static bool? ColorOf(string choice) => choice switch

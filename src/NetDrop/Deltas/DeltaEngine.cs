@@ -7,7 +7,8 @@ namespace NetDrop.Deltas;
 /// <summary>
 /// Turns two consecutive samples into an <see cref="IntervalReport"/>: each row of the category table evaluated over
 /// the per-series deltas of the counters it names (reset and wrap aware, see <see cref="CounterDelta"/>).
-/// Interface categories are computed by <see cref="InterfaceDeltas"/>.
+/// Interface categories are computed by <see cref="InterfaceDeltas"/>; every other network namespace's share of the socket-layer
+/// categories by <see cref="NamespaceDeltas"/>, added in, so a category's value is the node's total.
 /// </summary>
 /// <remarks>
 /// Series identity: an interface is its ifindex (a rename keeps counting; an ifindex first seen in this sample is a
@@ -19,12 +20,14 @@ internal sealed class DeltaEngine
 {
     private readonly CounterPlan _plan;
     private readonly InterfaceDeltas _interfaces;
+    private readonly NamespaceDeltas _namespaces;
     private readonly SeverityPolicy _severity;
 
     public DeltaEngine(CounterPlan plan, InterfaceRegistry registry, SeverityPolicy severity)
     {
         _plan = plan;
         _interfaces = new InterfaceDeltas(plan, registry);
+        _namespaces = new NamespaceDeltas(plan);
         _severity = severity;
     }
 
@@ -34,6 +37,7 @@ internal sealed class DeltaEngine
         report.Clear();
         report.IntervalSeconds = elapsed.TotalSeconds;
         ulong countedInAnotherColumn = ComputeScalar(previous, current, report);
+        countedInAnotherColumn += _namespaces.Compute(previous, current, report); // every other namespace, each drop once
         ComputeSoftnet(previous, current, report);
         _interfaces.Compute(previous, current, report);
 

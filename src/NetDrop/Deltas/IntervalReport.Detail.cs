@@ -11,13 +11,37 @@ internal sealed partial class IntervalReport
 {
     /// <summary>
     /// Hands every non-zero detail row of this interval to <paramref name="visitor"/>, in a fixed order: interfaces
-    /// (in the order first seen), slaves, CPUs; within each, the category table's order. Nothing is allocated.
+    /// (in the order first seen), slaves, CPUs, other network namespaces; within each, the category table's order.
+    /// Nothing is allocated, but for a namespace known only by its task (its pid is formatted).
     /// </summary>
     public void VisitDetail(IDetailRowVisitor visitor)
     {
         VisitInterfaces(visitor, Interfaces, DetailCsvScope.Interface);
         VisitInterfaces(visitor, Slaves, DetailCsvScope.Slave);
         VisitCpus(visitor);
+        VisitNamespaces(visitor);
+    }
+
+    // Every other network namespace that dropped: a pod by its uid (scope pod), a container by its id, anything else
+    // by its representative task as "comm/pid" (scope namespace). The node's own share is the seed row less these.
+    private void VisitNamespaces(IDetailRowVisitor visitor)
+    {
+        foreach (NamespaceDelta delta in Namespaces)
+        {
+            Kernel.Namespaces.NamespaceOwner owner = delta.Owner;
+            foreach (DropCategory category in Table)
+            {
+                ulong value = ValueOf(delta, category);
+                if (value == 0)
+                {
+                    continue;
+                }
+
+                visitor.Visit(owner.PodUid is { } pod ? new DetailRow(DetailCsvScope.Pod, null, pod, 0, category, value)
+                    : owner.ContainerId is { } container ? new DetailRow(DetailCsvScope.Namespace, null, container, 0, category, value)
+                    : new DetailRow(DetailCsvScope.Namespace, owner.Comm, owner.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), 0, category, value));
+            }
+        }
     }
 
     private void VisitInterfaces(IDetailRowVisitor visitor, List<InterfaceDelta> deltas, DetailCsvScope scope)

@@ -10,6 +10,8 @@ namespace NetDrop.Deltas;
 internal sealed partial class IntervalReport
 {
     private readonly ulong[] _categories;
+    private readonly List<ulong[]> _namespaceValues = []; // pooled NamespaceDelta.Values, one per namespace that ever dropped
+    private int _namespaceValuesRented;
 
     /// <param name="interfaceNames">Names of the interface series, for the detail rows (<see cref="VisitDetail"/>).</param>
     public IntervalReport(DropCategoryTable table, InterfaceRegistry? interfaceNames = null)
@@ -50,6 +52,12 @@ internal sealed partial class IntervalReport
     public List<InterfaceDelta> Slaves { get; } = [];
 
     public List<SoftnetDelta> Cpus { get; } = [];
+
+    /// <summary>
+    /// Network namespaces other than the node's with a non-zero per-namespace category this interval (pods, containers,
+    /// processes), in the scanner's order. Their values are already in the category values above (the node's total).
+    /// </summary>
+    public List<NamespaceDelta> Namespaces { get; } = [];
 
     /// <summary>Interfaces that appeared or vanished this interval (rare, so strings are fine).</summary>
     public List<string> Events { get; } = [];
@@ -115,6 +123,34 @@ internal sealed partial class IntervalReport
         return total;
     }
 
+    /// <summary>One namespace's share of a per-namespace category; 0 for categories not read per namespace.</summary>
+    public static ulong ValueOf(in NamespaceDelta delta, DropCategory category) => delta.Values[category.Id];
+
+    /// <summary>The node's own namespace's share of a category: its value less every other namespace's.</summary>
+    public ulong NodeOwnValueOf(DropCategory category)
+    {
+        ulong others = 0;
+        foreach (NamespaceDelta delta in Namespaces)
+        {
+            others += delta.Values[category.Id];
+        }
+
+        return _categories[category.Id] - others;
+    }
+
+    /// <summary>A zeroed per-category array for a <see cref="NamespaceDelta"/>, reused from the previous intervals (PERF).</summary>
+    public ulong[] RentNamespaceValues()
+    {
+        if (_namespaceValuesRented == _namespaceValues.Count)
+        {
+            _namespaceValues.Add(new ulong[_categories.Length]);
+        }
+
+        ulong[] values = _namespaceValues[_namespaceValuesRented++];
+        Array.Clear(values);
+        return values;
+    }
+
     public bool IsUnavailable(DropCategory category) => (UnavailableMask & (1UL << category.Id)) != 0;
 
     public void Clear()
@@ -123,6 +159,8 @@ internal sealed partial class IntervalReport
         Interfaces.Clear();
         Slaves.Clear();
         Cpus.Clear();
+        Namespaces.Clear();
+        _namespaceValuesRented = 0;
         Events.Clear();
         UnavailableMask = 0;
         TotalDrops = 0;

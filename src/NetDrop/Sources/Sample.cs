@@ -16,6 +16,7 @@ internal sealed class Sample
     private readonly bool[] _sourceOk = new bool[s_sourceCount];
     private SoftnetCpu[] _softnet = new SoftnetCpu[Environment.ProcessorCount];
     private ulong[] _dropReasons = [];
+    private NamespaceReading[] _namespaces = [];
 
     /// <param name="plan">Which scalar counters the sample holds (<see cref="CounterPlan.ScalarCounters"/>).</param>
     public Sample(CounterPlan plan)
@@ -42,9 +43,32 @@ internal sealed class Sample
     public ReadOnlySpan<ulong> DropReasons => _dropReasons.AsSpan(0, DropReasonSlots);
 
     public int DropReasonSlots { get; private set; }
+    /// <summary>How many other network namespaces this sample read (<see cref="NamespaceCounterSource"/>).</summary>
+    public int NamespaceCount { get; private set; }
+
+    /// <summary>Every network namespace other than the node's this sample read, in the scanner's order.</summary>
+    public ReadOnlySpan<NamespaceReading> Namespaces => _namespaces.AsSpan(0, NamespaceCount);
+
+    /// <summary>
+    /// The next per-namespace slot, cleared, for <paramref name="observed"/>. PERF: slots are kept across samples; only
+    /// a sample with more namespaces than any before allocates (one slot per namespace that appeared).
+    /// </summary>
+    public NamespaceReading AddNamespace(Kernel.Namespaces.ObservedNamespace observed, bool isLastRead)
+    {
+        if (NamespaceCount == _namespaces.Length)
+        {
+            Array.Resize(ref _namespaces, Math.Max(8, _namespaces.Length * 2));
+        }
+
+        NamespaceReading reading = _namespaces[NamespaceCount] ??= new NamespaceReading(_counters.Length);
+        reading.Reset(observed, isLastRead);
+        NamespaceCount++;
+        return reading;
+    }
 
     public void Clear()
     {
+        NamespaceCount = 0;
         Array.Clear(_present);
         Array.Clear(_sourceOk);
         Interfaces.Clear();

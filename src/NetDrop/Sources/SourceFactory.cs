@@ -27,6 +27,7 @@ internal static class SourceFactory
 
         // Opt-in, and never fatal: refused (no privilege, no tracepoint), it is said once and left out.
         DropReasonSource? dropReasons = options.DropReasons ? DropReasonSource.TryOpen(options.SysRoot, message => health.Say(SourceEvent.Notice, "dropreasons", message)) : null;
+        NamespaceCounterSource? namespaces = options.AllNamespaces ? new NamespaceCounterSource(plan, options.ProcRoot) : null;
         ISampleSource?[] sources =
         [
             .. MibFileSource.For(plan, options.ProcRoot),
@@ -37,6 +38,7 @@ internal static class SourceFactory
             ringFull,
             new NetlinkQdiscSource(socket),
             dropReasons,
+            namespaces,
         ];
         SourceRunner[] runners =
         [
@@ -44,7 +46,7 @@ internal static class SourceFactory
                 source,
                 SourcePipelines.Create(source.Description, time, health.Say))),
         ];
-        return new Sampler(links, runners, health, time, socket, ringFull, dropReasons);
+        return new Sampler(links, runners, health, time, socket, ringFull, dropReasons, namespaces);
     }
 
     // Without an AF_INET socket (a seccomp profile may forbid it) ring-full counters are skipped, not fatal.

@@ -16,4 +16,5 @@ internal enum SourceId
 
     /// <summary>The opt-in eBPF drop-reason counter (<see cref="DropReasonSource"/>).</summary>
     DropReasons,
+    Namespaces,
 }

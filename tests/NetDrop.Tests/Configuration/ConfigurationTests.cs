@@ -29,6 +29,20 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Equal("/tmp/netdrop.heartbeat", options.HeartbeatFile);
     }
 
+    [Theory]
+    [InlineData("", true)]
+    [InlineData("namespaces: all\n", true)]
+    [InlineData("namespaces: host\n", false)]
+    public void Bind_Namespaces_AllByDefaultHostOnlyWhenAsked(string yaml, bool expectedAll)
+    {
+        string path = Path.Join(_directory, "namespaces.yaml");
+        File.WriteAllText(path, yaml);
+
+        MonitorOptions options = NetDropConfiguration.Load(path, new Dictionary<string, string>(), []).Bind();
+
+        Assert.Equal(expectedAll, options.AllNamespaces);
+    }
+
     [Fact]
     public void Load_FileThenEnvironmentThenCommandLine_EachOverridesTheOneBefore()
     {
@@ -83,6 +97,7 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("threshold: lots\n", "bad.yaml:1:12: key 'threshold' must be a whole number of 1 or more, got 'lots'")]
     [InlineData("thresholds:\n  tcp_collapsed: 5\n", "bad.yaml:2:3: unknown key 'thresholds.tcp_collapsed'")]
     [InlineData("link_source: ethtool\n", "bad.yaml:1:14: key 'link_source' must be one of netlink, sysfs, got 'ethtool'")]
+    [InlineData("namespaces: pods\n", "bad.yaml:1:13: key 'namespaces' must be one of all, host, got 'pods'")]
     [InlineData("per_cpu: maybe\n", "bad.yaml:1:10: key 'per_cpu' must be true or false, got 'maybe'")]
     [InlineData("otlp:\n  endpoint: collector:4317\n", "bad.yaml:2:13: key 'otlp.endpoint' must be an http:// or https:// URL (e.g. http://localhost:4317), got 'collector:4317'")]
     [InlineData("otlp:\n  headers: [a]\n", "bad.yaml:2:12: key 'otlp.headers' takes a single value, not a list")]

@@ -54,6 +54,14 @@ internal sealed class MonitorProcess : IDisposable
         NetworkNamespace networkNamespace, string csvPath, IDictionary<string, string> environment, params string[] arguments) =>
         Launch("ip", ["netns", "exec", networkNamespace.Name, Dotnet, ProcessRunner.NetDropDll, .. arguments], csvPath, environment);
 
+    /// <summary>
+    /// Starts <c>netdrop</c> inside <paramref name="networkNamespace"/> under <paramref name="setprivArguments"/>
+    /// (<c>setpriv --reuid=... --</c>: another user, capabilities dropped), with extra environment variables.
+    /// </summary>
+    public static MonitorProcess StartInAs(
+        NetworkNamespace networkNamespace, string[] setprivArguments, string csvPath, IDictionary<string, string> environment, params string[] arguments) =>
+        Launch("ip", ["netns", "exec", networkNamespace.Name, "setpriv", .. setprivArguments, Dotnet, ProcessRunner.NetDropDll, .. arguments], csvPath, environment);
+
     /// <summary>Starts <c>netdrop</c> with these arguments in the test's own namespace (e.g. on loopback).</summary>
     /// <remarks>
     /// The stop signals are reset to their default first (<c>env --default-signal</c>, which then execs dotnet, so the pid
@@ -134,6 +142,9 @@ internal sealed class MonitorProcess : IDisposable
             startInfo.ArgumentList.Add(argument);
         }
 
+        // Every test's agent reads its own namespace only unless it asks for all: with "namespaces: all" every other
+        // namespace of this machine (the host's, other test runs' pods) would add its drops to the counts a test witnessed.
+        startInfo.Environment["NETDROP_NAMESPACES"] = "host";
         foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
         {
             startInfo.Environment[key] = value;

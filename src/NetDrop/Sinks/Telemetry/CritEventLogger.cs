@@ -2,6 +2,8 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using NetDrop.Model;
 using NetDrop.Deltas;
+using NetDrop.Kernel.Namespaces;
+using System.Diagnostics;
 
 namespace NetDrop.Sinks.Telemetry;
 
@@ -61,8 +63,10 @@ internal sealed class CritEventLogger : IIntervalSink
         string interfaceName = DominantInterface(report, dominant);
         string advice = _advice.For(dominant, interfaceName);
         string? topReasons = TopReasons(report.DropReasons);
+        NamespaceDelta? where = DominantNamespace(report, dominant);
+        string inNamespace = where is { } pod ? " in " + OwnerText(pod.Owner) : "";
         string body = string.Create(CultureInfo.InvariantCulture,
-            $"CRIT: {report.TotalDrops} packets dropped on {report.InterfaceLabel} in {report.IntervalSeconds:0.#} s, mostly {dominant.Column} ({report[dominant]}): {advice}");
+            $"CRIT: {report.TotalDrops} packets dropped on {report.InterfaceLabel} in {report.IntervalSeconds:0.#} s, mostly {dominant.Column} ({report[dominant]}){inNamespace}: {advice}");
         if (topReasons is not null)
         {
             body += "; drop reasons: " + topReasons;
@@ -90,6 +94,16 @@ internal sealed class CritEventLogger : IIntervalSink
         if (topReasons is not null)
         {
             attributes.Add(NetDropSemanticConventions.AttributeDropReasonsTop, topReasons);
+        }
+
+        if (where is { } owner)
+        {
+            var tags = new TagList();
+            NetDropMetrics.AddOwner(ref tags, owner.Owner);
+            foreach (KeyValuePair<string, object?> tag in tags)
+            {
+                attributes.Add(tag.Key, tag.Value);
+            }
         }
 
         _logger.Log(LogLevel.Error, LogEventIds.Crit, attributes, null, static (state, _) => state.Body);
@@ -144,6 +158,36 @@ internal sealed class CritEventLogger : IIntervalSink
 
         return dominant;
     }
+
+    /// <summary>
+    /// For a socket-layer dominant category, the namespace (pod, container, process) with the largest share of it, if
+    /// that share is larger than the node's own namespace's; null when the node's own sockets dropped most.
+    /// </summary>
+    private static NamespaceDelta? DominantNamespace(IntervalReport report, DropCategory dominant)
+    {
+        if (dominant.Scope != CategoryScope.Namespace)
+        {
+            return null;
+        }
+
+        NamespaceDelta? best = null;
+        ulong bestValue = report.NodeOwnValueOf(dominant);
+        foreach (NamespaceDelta delta in report.Namespaces)
+        {
+            ulong value = IntervalReport.ValueOf(delta, dominant);
+            if (value > bestValue)
+            {
+                (best, bestValue) = (delta, value);
+            }
+        }
+
+        return best;
+    }
+
+    private static string OwnerText(NamespaceOwner owner) =>
+        owner.PodUid is { } pod ? "pod " + pod
+        : owner.ContainerId is { } container ? "container " + container
+        : string.Create(CultureInfo.InvariantCulture, $"process {owner.Comm} (pid {owner.Pid})");
 
     // For interface categories the advice names the interface that dropped most, not the joined label.
     private static string DominantInterface(IntervalReport report, DropCategory dominant)

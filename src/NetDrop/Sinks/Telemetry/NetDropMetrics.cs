@@ -94,6 +94,10 @@ internal sealed class NetDropMetrics : IIntervalSink, IDisposable
                     });
                 }
             }
+            else if (category.Scope == CategoryScope.Namespace && report.Namespaces.Count > 0)
+            {
+                WriteNamespaceCategory(report, category);
+            }
             else
             {
                 Counter<long> counter = category.IsDrop ? _dropped : _pressure;
@@ -148,6 +152,49 @@ internal sealed class NetDropMetrics : IIntervalSink, IDisposable
                 { NetDropSemanticConventions.AttributeDropReason, reasons.NameOf(slot) },
                 { NetDropSemanticConventions.AttributeDropReasonKind, DropReasonKinds.AttributeValue(reasons.KindOf(slot)) },
             });
+        }
+    }
+
+    /// <summary>
+    /// A socket-layer category: the node's own namespace on the series without owner attributes, every other namespace
+    /// that dropped this interval on a series of its own (<c>k8s.pod.uid</c>, else <c>container.id</c>, else
+    /// <c>process.pid</c> + <c>process.executable.name</c>). Summed over series, the category's value, each drop once.
+    /// NOTE: a series is created only by a namespace that dropped; with cumulative temporality (the default) the SDK
+    /// keeps exporting a created series' total until the agent restarts, with delta it stops when the pod does.
+    /// </summary>
+    private void WriteNamespaceCategory(IntervalReport report, DropCategory category)
+    {
+        Counter<long> counter = category.IsDrop ? _dropped : _pressure;
+        counter.Add((long)report.NodeOwnValueOf(category), new KeyValuePair<string, object?>(NetDropSemanticConventions.AttributeCategory, category.Column));
+        foreach (NamespaceDelta delta in report.Namespaces)
+        {
+            ulong value = IntervalReport.ValueOf(delta, category);
+            if (value == 0)
+            {
+                continue;
+            }
+
+            var tags = new TagList { { NetDropSemanticConventions.AttributeCategory, category.Column } };
+            AddOwner(ref tags, delta.Owner);
+            counter.Add((long)value, tags);
+        }
+    }
+
+    /// <summary>The attributes that name a namespace's owner, as on metric series and CRIT records.</summary>
+    internal static void AddOwner(ref TagList tags, Kernel.Namespaces.NamespaceOwner owner)
+    {
+        if (owner.PodUid is { } pod)
+        {
+            tags.Add(NetDropSemanticConventions.AttributePodUid, pod);
+        }
+        else if (owner.ContainerId is { } container)
+        {
+            tags.Add(NetDropSemanticConventions.AttributeContainerId, container);
+        }
+        else
+        {
+            tags.Add(NetDropSemanticConventions.AttributeProcessPid, owner.Pid);
+            tags.Add(NetDropSemanticConventions.AttributeProcessName, owner.Comm);
         }
     }
 

@@ -41,6 +41,19 @@ internal static class NetDropSemanticConventions
 
     /// <summary><c>loss</c>, <c>unspecified</c> (NOT_SPECIFIED) or <c>not_loss</c> (a close, a purge, a duplicate): filter on <c>loss</c> to count lost packets.</summary>
     public const string AttributeDropReasonKind = "netdrop.drop_reason_kind";
+    /// <summary>
+    /// On namespace-scope series and CRIT records: the pod whose network namespace dropped (semantic conventions'
+    /// <c>k8s.pod.uid</c>); the collector's <c>k8sattributes</c> turns it into pod name and namespace.
+    /// </summary>
+    public const string AttributePodUid = "k8s.pod.uid";
+
+    /// <summary>The container whose own network namespace dropped (plain Docker), semantic conventions' <c>container.id</c>.</summary>
+    public const string AttributeContainerId = "container.id";
+
+    /// <summary>A namespace that is neither a pod's nor a container's: its representative task (<c>process.pid</c>, <c>process.executable.name</c>).</summary>
+    public const string AttributeProcessPid = "process.pid";
+
+    public const string AttributeProcessName = "process.executable.name";
 
     /// <summary>Semantic conventions' <c>file.path</c>: the CSV an operational event is about.</summary>
     public const string AttributeFilePath = "file.path";

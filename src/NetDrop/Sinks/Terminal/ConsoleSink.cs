@@ -28,6 +28,9 @@ internal sealed class ConsoleSink : IIntervalSink, IDisposable
 
     private const string Reset = "\e[0m";
 
+    /// <summary>Namespaces named on one breakdown line; the rest are summed as "+ N more" (a node runs 110 pods).</summary>
+    private const int NamespacesNamed = 5;
+
     private readonly bool _color;
     private readonly InterfaceRegistry _registry;
     private readonly SinkQueue<char> _queue;
@@ -166,6 +169,10 @@ internal sealed class ConsoleSink : IIntervalSink, IDisposable
             {
                 AppendInterfaceDetail(report, category);
             }
+            else if (category.Scope == CategoryScope.Namespace && report.Namespaces.Count > 0)
+            {
+                AppendNamespaceDetail(report, category, value);
+            }
 
             Append("\n");
         }
@@ -262,6 +269,87 @@ internal sealed class ConsoleSink : IIntervalSink, IDisposable
         }
 
         Append(")");
+    }
+
+    /// <summary>
+    /// Which namespaces a socket-layer category came from, in the scanner's order, at most
+    /// <see cref="NamespacesNamed"/> of them, the node's own share first when it has one:
+    /// <c>(node 3, pod 5f1c2a7e 32, container 0a1b2c3d4e5f 4, + 2 more 7)</c>.
+    /// </summary>
+    private void AppendNamespaceDetail(IntervalReport report, DropCategory category, ulong value)
+    {
+        ulong own = report.NodeOwnValueOf(category);
+        if (own == value)
+        {
+            return; // only the node's own namespace dropped: nothing to say
+        }
+
+        Append(" (");
+        bool first = true;
+        if (own > 0)
+        {
+            Append("node ");
+            AppendNumber(own);
+            first = false;
+        }
+
+        int named = 0, more = 0;
+        ulong moreValue = 0;
+        foreach (NamespaceDelta delta in report.Namespaces)
+        {
+            ulong share = IntervalReport.ValueOf(delta, category);
+            if (share == 0)
+            {
+                continue;
+            }
+
+            if (named == NamespacesNamed)
+            {
+                more++;
+                moreValue += share;
+                continue;
+            }
+
+            Append(first ? "" : ", ");
+            AppendOwner(delta.Owner);
+            Append(" ");
+            AppendNumber(share);
+            first = false;
+            named++;
+        }
+
+        if (more > 0)
+        {
+            Append(", + ");
+            AppendNumber((ulong)more);
+            Append(" more ");
+            AppendNumber(moreValue);
+        }
+
+        Append(")");
+    }
+
+    // A pod by the first 8 characters of its uid (as kubectl users recognise one), a container by the first 12 of its
+    // id (as docker ps prints it), else the representative task: "pid 4242 nginx".
+    private void AppendOwner(Kernel.Namespaces.NamespaceOwner owner)
+    {
+        if (owner.PodUid is { } pod)
+        {
+            Append("pod ");
+            Append(pod.AsSpan(0, Math.Min(8, pod.Length)));
+        }
+        else if (owner.ContainerId is { } container)
+        {
+            Append("container ");
+            Append(container.AsSpan(0, Math.Min(12, container.Length)));
+        }
+        else
+        {
+            Append("pid ");
+            AppendNumber((ulong)owner.Pid);
+            Append(" ");
+            Append(owner.Comm);
+        }
     }
 
     private void AppendNumber(ulong value)
