@@ -36,6 +36,39 @@ public sealed class DetailCsvSinkTests
     }
 
     [Fact]
+    public void Format_OtherNetworkNamespaces_APodByItsUidAContainerByItsIdAProcessByCommAndPid()
+    {
+        var registry = new InterfaceRegistry();
+        var report = new IntervalReport(DropCategories.Table, registry) { Iteration = 7, Timestamp = s_end };
+        report.Namespaces.Add(Namespace(4026532801, new("5f1c2a7e-0000-4000-8000-000000000001", null, "pause", 4100), (DropCategories.AcceptQueue, 32)));
+        report.Namespaces.Add(Namespace(4026532802, new(null, "0123456789ab", "nginx", 4200), (DropCategories.UdpRcvbuf, 5)));
+        report.Namespaces.Add(Namespace(4026532803, new(null, null, "iperf3", 4300), (DropCategories.UdpRcvbuf, 2), (DropCategories.TcpCollapsed, 1)));
+
+        string text = System.Text.Encoding.UTF8.GetString(new DetailCsvFormatter().Format(report));
+
+        Assert.Equal(
+            """
+            2026-02-03 11:23:50,7,pod,5f1c2a7e-0000-4000-8000-000000000001,accept_queue,32
+            2026-02-03 11:23:50,7,namespace,0123456789ab,udp_rcvbuf,5
+            2026-02-03 11:23:50,7,namespace,iperf3/4300,tcp_collapsed,1
+            2026-02-03 11:23:50,7,namespace,iperf3/4300,udp_rcvbuf,2
+
+            """.Replace("\r", "", StringComparison.Ordinal),
+            text);
+    }
+
+    private static NamespaceDelta Namespace(ulong id, Kernel.Namespaces.NamespaceOwner owner, params (DropCategory Category, ulong Value)[] values)
+    {
+        ulong[] perCategory = new ulong[DropCategories.Table.Count];
+        foreach ((DropCategory category, ulong value) in values)
+        {
+            perCategory[category.Id] = value;
+        }
+
+        return new NamespaceDelta(id, owner, perCategory, values.Where(v => v.Category.IsDrop).Aggregate(0UL, (sum, v) => sum + v.Value), IsLastInterval: false);
+    }
+
+    [Fact]
     public void Format_UnavailableCategory_WritesNoRowForIt()
     {
         var registry = new InterfaceRegistry();
