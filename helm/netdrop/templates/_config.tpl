@@ -14,11 +14,17 @@ paths:
   proc: /host/proc
   sys: /host/sys
 link_source: {{ .Values.config.linkSource }}
+namespaces: {{ .Values.config.namespaces }}
 csv:
   {{- if .Values.csv.enabled }}
   path: {{ printf "%s/%s" (include "netdrop.csvDirectory" .) .Values.csv.fileName | quote }}
   {{- else }}
   path: ""
+  {{- end }}
+  {{- if and .Values.csv.enabled .Values.csv.detailFileName }}
+  detail_path: {{ printf "%s/%s" (include "netdrop.csvDirectory" .) .Values.csv.detailFileName | quote }}
+  {{- else }}
+  detail_path: ""
   {{- end }}
   max_size_mb: {{ .Values.csv.maxSizeMb | int64 }}
   max_files: {{ .Values.csv.maxFiles | int64 }}
