@@ -15,13 +15,13 @@ internal static class TextReportRenderer
     public const int DefaultWidth = 110;
 
     private const int BarWidth = 24;
-    private const string Reset = "\u001b[0m";
+    internal const string Reset = "\u001b[0m";
 
     /// <param name="color">ANSI colours; false for files, pipes and <c>NO_COLOR</c>.</param>
     /// <param name="width">Columns to lay out for; a terminal's own width when it has one.</param>
     public static void Render(DropReport report, TextWriter output, bool color, int width = DefaultWidth)
     {
-        var writer = new Writer(output, color, Math.Max(60, width));
+        var writer = new TextReportWriter(output, color, Math.Max(60, width));
         WriteTitle(writer, report);
         WriteSummary(writer, report);
         WriteFindings(writer, report);
@@ -40,7 +40,7 @@ internal static class TextReportRenderer
         WriteNotes(writer, report);
     }
 
-    private static void WriteTitle(Writer writer, DropReport report)
+    private static void WriteTitle(TextReportWriter writer, DropReport report)
     {
         const string title = "── NetDrop drop analysis ";
         writer.Line(title + new string('─', Math.Max(0, writer.Width - title.Length)), TerminalStyle.Bold);
@@ -58,7 +58,7 @@ internal static class TextReportRenderer
         writer.Line();
     }
 
-    private static void WriteSummary(Writer writer, DropReport report)
+    private static void WriteSummary(TextReportWriter writer, DropReport report)
     {
         var rows = new List<(string, string, TerminalStyle)>
         {
@@ -85,14 +85,14 @@ internal static class TextReportRenderer
             + (severity.Other > 0 ? $" · other {Count(severity.Other)}" : "");
     }
 
-    private static void WriteFindings(Writer writer, DropReport report)
+    private static void WriteFindings(TextReportWriter writer, DropReport report)
     {
         writer.Line("Findings", TerminalStyle.Bold);
         writer.KeyValues([.. ReportFindings.For(report).Select(f => (f.Label, f.Text, TerminalStyle.None))], boldKeys: true);
         writer.Line();
     }
 
-    private static void WriteCategories(Writer writer, DropReport report)
+    private static void WriteCategories(TextReportWriter writer, DropReport report)
     {
         writer.Line("Total drops by category", TerminalStyle.Bold);
         TerminalTable table = new TerminalTable()
@@ -135,7 +135,7 @@ internal static class TextReportRenderer
         writer.Table(table);
     }
 
-    private static void WriteEpisodes(Writer writer, DropReport report)
+    private static void WriteEpisodes(TextReportWriter writer, DropReport report)
     {
         EpisodeSummary episodes = report.Episodes;
         if (episodes.Worst.Count == 0)
@@ -177,7 +177,7 @@ internal static class TextReportRenderer
         writer.Table(table);
     }
 
-    private static void WriteTop(Writer writer, DropReport report)
+    private static void WriteTop(TextReportWriter writer, DropReport report)
     {
         if (report.TopLimit == 0)
         {
@@ -195,7 +195,7 @@ internal static class TextReportRenderer
         writer.Table(IntervalTable(report.Top, ranked: true));
     }
 
-    private static void WriteByHour(Writer writer, DropReport report)
+    private static void WriteByHour(TextReportWriter writer, DropReport report)
     {
         writer.Line("Drops by hour of day", TerminalStyle.Bold);
         TerminalTable table = new TerminalTable()
@@ -226,7 +226,7 @@ internal static class TextReportRenderer
         writer.Table(table);
     }
 
-    private static void WriteLatest(Writer writer, DropReport report)
+    private static void WriteLatest(TextReportWriter writer, DropReport report)
     {
         if (report.LastLimit == 0 || report.Latest.Count == 0)
         {
@@ -237,7 +237,7 @@ internal static class TextReportRenderer
         writer.Table(IntervalTable(report.Latest, ranked: false));
     }
 
-    private static void WriteInterfaces(Writer writer, DropReport report)
+    private static void WriteInterfaces(TextReportWriter writer, DropReport report)
     {
         if (report.Interfaces.Count < 2)
         {
@@ -256,7 +256,7 @@ internal static class TextReportRenderer
         writer.Table(table);
     }
 
-    private static void WriteDetail(Writer writer, DropReport report)
+    private static void WriteDetail(TextReportWriter writer, DropReport report)
     {
         if (report.Detail is not { } detail)
         {
@@ -278,7 +278,7 @@ internal static class TextReportRenderer
 
     private static string Capitalized(string word) => word.Length == 0 ? word : char.ToUpperInvariant(word[0]) + word[1..];
 
-    private static void WriteMalformed(Writer writer, DropReport report)
+    private static void WriteMalformed(TextReportWriter writer, DropReport report)
     {
         if (report.MalformedLines == 0)
         {
@@ -295,7 +295,7 @@ internal static class TextReportRenderer
         writer.Line();
     }
 
-    private static void WriteNotes(Writer writer, DropReport report)
+    private static void WriteNotes(TextReportWriter writer, DropReport report)
     {
         if (report.Notes.Count == 0)
         {
@@ -359,63 +359,5 @@ internal static class TextReportRenderer
         }
 
         return bar.ToString();
-    }
-
-    /// <summary>Lines, styled when colours are on, wrapped to the layout width.</summary>
-    private sealed class Writer(TextWriter output, bool color, int width)
-    {
-        public int Width { get; } = width;
-
-        public void Line(string text = "", TerminalStyle? style = null)
-        {
-            bool styled = color && style is { IsNone: false } && text.Length > 0;
-            output.Write(styled ? style!.Start + text + Reset : text);
-            output.Write('\n');
-        }
-
-        public void Table(TerminalTable table)
-        {
-            table.Write(output, Width, color);
-            Line();
-        }
-
-        /// <summary>Text after a first-line prefix, continuation lines indented.</summary>
-        public void Wrapped(string text, string prefix, string indent, TerminalStyle style)
-        {
-            List<string> lines = TerminalTable.Wrap(text, Math.Max(20, Width - prefix.Length));
-            for (int i = 0; i < lines.Count; i++)
-            {
-                output.Write(i == 0 ? prefix : indent);
-                Line(lines[i], style);
-            }
-        }
-
-        /// <summary>An aligned two-column list: labels padded to the longest, values wrapped beside them.</summary>
-        /// <param name="coloredValues">Values already painted with several colours, by key; used instead of the plain value when colours are on.</param>
-        public void KeyValues(IReadOnlyList<(string Key, string Value, TerminalStyle Style)> rows, bool boldKeys = false, Dictionary<string, string>? coloredValues = null)
-        {
-            int keyWidth = rows.Select(r => r.Key.Length).DefaultIfEmpty(0).Max();
-            string indent = new(' ', keyWidth + 5);
-            foreach ((string key, string value, TerminalStyle style) in rows)
-            {
-                List<string> lines = TerminalTable.Wrap(value, Math.Max(20, Width - indent.Length));
-                output.Write("  ");
-                output.Write(color && boldKeys ? TerminalStyle.Bold.Start + key + Reset : key);
-                output.Write(new string(' ', keyWidth - key.Length + 3));
-                if (color && coloredValues is not null && coloredValues.TryGetValue(key, out string? painted))
-                {
-                    output.Write(painted);
-                    output.Write('\n');
-                    continue;
-                }
-
-                Line(lines[0], style);
-                foreach (string more in lines.Skip(1))
-                {
-                    output.Write(indent);
-                    Line(more, style);
-                }
-            }
-        }
     }
 }
