@@ -68,8 +68,8 @@ public sealed class DropReasonCounterLifetimeTests
 
         // The program got an id when it loaded (ids are allocated cyclically upwards, idr_alloc_cyclic); none of ours
         // above the newest id from before may remain.
-        WaitUntil(() => !BpfObjects.LoadedIds(programs: true).Any(id => id > newestBefore
-            && BpfObjects.NameOf(program: true, id) == DropReasonCounter.ObjectName), "the program to be freed");
+        Poll.Until(() => !BpfObjects.LoadedIds(programs: true).Any(id => id > newestBefore
+            && BpfObjects.NameOf(program: true, id) == DropReasonCounter.ObjectName), s_gone, "the program to be freed");
         WaitUntilGone(program: 0, map);
     }
 
@@ -78,7 +78,9 @@ public sealed class DropReasonCounterLifetimeTests
     {
         string file = Path.Join(Path.GetTempPath(), "netdrop-abpf-" + Guid.NewGuid().ToString("N"));
         string dotnet = Environment.ProcessPath is { } path && Path.GetFileName(path) == "dotnet" ? path : "dotnet";
-        var start = new ProcessStartInfo(dotnet) { UseShellExecute = false, RedirectStandardError = true };
+        // Its stdin is a pipe the test holds open: the child waits on it, so it lives exactly until it is killed (or, should
+        // the test itself die, until the pipe closes).
+        var start = new ProcessStartInfo(dotnet) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardInput = true };
         foreach (string argument in new[] { "exec", typeof(DropReasonChildProcess).Assembly.Location, DropReasonChildProcess.Verb, file })
         {
             start.ArgumentList.Add(argument);
@@ -87,7 +89,7 @@ public sealed class DropReasonCounterLifetimeTests
         using Process child = Process.Start(start) ?? throw new InvalidOperationException("could not start the child");
         try
         {
-            WaitUntil(() => File.Exists(file) || child.HasExited, "the child to attach the program");
+            Poll.Until(() => File.Exists(file) || child.HasExited, s_gone, "the child to attach the program");
             if (child.HasExited)
             {
                 Assert.Fail("The child exited before attaching: " + child.StandardError.ReadToEnd());
@@ -140,21 +142,7 @@ public sealed class DropReasonCounterLifetimeTests
 
     private static void WaitUntilGone(uint program, uint map)
     {
-        WaitUntil(() => !BpfObjects.LoadedIds(programs: true).Contains(program), $"program id {program} to leave the kernel");
-        WaitUntil(() => !BpfObjects.LoadedIds(programs: false).Contains(map), $"map id {map} to leave the kernel");
-    }
-
-    private static void WaitUntil(Func<bool> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > s_gone)
-            {
-                Assert.Fail($"Waited {s_gone.TotalSeconds} s for {what}.");
-            }
-
-            Thread.Sleep(20);
-        }
+        Poll.Until(() => !BpfObjects.LoadedIds(programs: true).Contains(program), s_gone, $"program id {program} to leave the kernel");
+        Poll.Until(() => !BpfObjects.LoadedIds(programs: false).Contains(map), s_gone, $"map id {map} to leave the kernel");
     }
 }

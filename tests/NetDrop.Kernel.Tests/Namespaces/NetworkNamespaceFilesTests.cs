@@ -45,7 +45,7 @@ public sealed class NetworkNamespaceFilesTests
         NetlinkStats netlinkBefore = NetlinkStats.Of(pod);
 
         Send(pod, Delivered);
-        PodLab.WaitUntil(() => NetlinkStats.Of(pod).RxPackets - netlinkBefore.RxPackets == Delivered, TimeSpan.FromSeconds(30),
+        Poll.Until(() => NetlinkStats.Of(pod).RxPackets - netlinkBefore.RxPackets == Delivered, TimeSpan.FromSeconds(30),
             "the node's port-unreachable replies to arrive");
         PodLab.SetDown(node, nodeSide);
         Send(pod, Dropped);

@@ -92,7 +92,7 @@ public sealed class NetworkNamespaceScannerTests
         PodLab.AddVeth(nodeLike, control, "bnc" + suffix, "bncp" + suffix);
         held.Kill();
         control.Kill();
-        PodLab.WaitUntil(() => !PodLab.HasLink(nodeLike, "bnc" + suffix), TimeSpan.FromSeconds(60),
+        Poll.Until(() => !PodLab.HasLink(nodeLike, "bnc" + suffix), TimeSpan.FromSeconds(60),
             "the control pod's namespace to be freed (its veth end in the node namespace gone)");
 
         // The held pod was killed first, yet its veth is still there: our open files hold its namespace, and it can
@@ -109,7 +109,7 @@ public sealed class NetworkNamespaceScannerTests
         Assert.True(files.IsReleased);
         Assert.False(files.Netstat.TryRead(out int errno), "a released file is never reopened: its pid may be another task's now");
         Assert.Equal(9, errno); // EBADF
-        PodLab.WaitUntil(() => !PodLab.HasLink(nodeLike, "bnh" + suffix), TimeSpan.FromSeconds(60),
+        Poll.Until(() => !PodLab.HasLink(nodeLike, "bnh" + suffix), TimeSpan.FromSeconds(60),
             "the released pod's namespace to be freed (cleanup_net destroys its veth pair)");
     }
 
@@ -136,7 +136,7 @@ public sealed class NetworkNamespaceScannerTests
         PodLab.AddVeth(nodeLike, controlPod, control, "eth0");
         old.Kill();
         controlPod.Kill();
-        PodLab.WaitUntil(() => !PodLab.HasLink(nodeLike, control), TimeSpan.FromSeconds(60), "the control pod's namespace to be freed");
+        Poll.Until(() => !PodLab.HasLink(nodeLike, control), TimeSpan.FromSeconds(60), "the control pod's namespace to be freed");
         PodLabPod replacement = lab.StartPod(PodLab.CgroupfsPath("besteffort", uidNew, PodLab.NewContainerId()), uidNew, null);
         scanner.Scan();
 

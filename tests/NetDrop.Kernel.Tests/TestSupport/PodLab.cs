@@ -227,26 +227,7 @@ internal sealed class PodLab : IDisposable
         }
     }
 
-    private static void WaitFor(Func<bool> condition, string what) => WaitUntil(condition, s_startTimeout, what);
-
-    /// <summary>
-    /// Re-checks <paramref name="condition"/> every 10 ms until it holds (the same contract as tests/NetDrop.Tests'
-    /// <c>Poll.Until</c>): returns as soon as it holds; the bound only decides when to give up, with a message naming
-    /// <paramref name="what"/>.
-    /// </summary>
-    public static void WaitUntil(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > timeout)
-            {
-                throw new TimeoutException($"Waited {timeout} for {what}.");
-            }
-
-            Thread.Sleep(10);
-        }
-    }
+    private static void WaitFor(Func<bool> condition, string what) => Poll.Until(condition, s_startTimeout, what);
 
     private static void Try(Action action, List<Exception> failures)
     {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace NetDrop.Tests.TestSupport;
+namespace NetDrop.Tests.Shared;
 
 /// <summary>
 /// Waits for a condition the test can observe (a row written, a link up, a series scraped) instead of pausing for a
