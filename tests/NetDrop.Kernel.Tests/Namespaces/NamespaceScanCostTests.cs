@@ -1,7 +1,6 @@
 using System.Globalization;
 using NetDrop.Benchmarks;
 using NetDrop.Kernel.Namespaces;
-using NetDrop.Kernel.Tests.TestSupport;
 using Xunit.Abstractions;
 
 namespace NetDrop.Kernel.Tests.Namespaces;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using NetDrop.Kernel.Namespaces;
 using NetDrop.Kernel.Procfs;
-using NetDrop.Kernel.Tests.TestSupport;
 
 namespace NetDrop.Kernel.Tests.Namespaces;
 

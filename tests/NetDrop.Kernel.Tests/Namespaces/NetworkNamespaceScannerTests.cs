@@ -1,6 +1,5 @@
 using System.Globalization;
 using NetDrop.Kernel.Namespaces;
-using NetDrop.Kernel.Tests.TestSupport;
 
 namespace NetDrop.Kernel.Tests.Namespaces;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
 
-namespace NetDrop.Kernel.Tests.TestSupport;
+namespace NetDrop.Tests.Shared;
 
 /// <summary>
 /// A Kubernetes node in miniature for ground-truth tests: "pods" that are processes in network namespaces of their

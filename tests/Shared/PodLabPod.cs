@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace NetDrop.Kernel.Tests.TestSupport;
+namespace NetDrop.Tests.Shared;
 
 /// <summary>
 /// One "pod" of a <see cref="PodLab"/>: a <c>sleep</c> process in a network namespace of its own (made by
