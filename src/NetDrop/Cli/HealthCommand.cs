@@ -24,7 +24,7 @@ internal static class HealthCommand
 
     private static readonly Option<string> s_maxAge = new("--max-age")
     {
-        Description = "Seconds since the last touch beyond which the agent counts as stalled; fractions allowed. Default: 60.",
+        Description = string.Create(CultureInfo.InvariantCulture, $"Seconds since the last touch beyond which the agent counts as stalled; fractions allowed. Default: {DefaultMaxAgeSeconds}."),
     };
 
     /// <summary>The <c>health</c> subcommand.</summary>

@@ -1,3 +1,4 @@
+using NetDrop.Configuration;
 using NetDrop.Model;
 
 namespace NetDrop.Deltas;
@@ -8,11 +9,15 @@ namespace NetDrop.Deltas;
 /// </summary>
 internal sealed class SeverityPolicy
 {
-    public const long DefaultThreshold = 100;
-
     private readonly long[] _categoryThresholds;
 
-    public SeverityPolicy(long threshold = DefaultThreshold, IReadOnlyDictionary<string, long>? categoryThresholds = null, DropCategoryTable? table = null)
+    /// <summary>The configuration's default threshold (<see cref="ConfigKeys.Threshold"/>), no per-category ones.</summary>
+    public SeverityPolicy()
+        : this(ConfigKeys.Threshold.Default ?? throw new InvalidOperationException("the threshold key has a default"))
+    {
+    }
+
+    public SeverityPolicy(long threshold, IReadOnlyDictionary<string, long>? categoryThresholds = null, DropCategoryTable? table = null)
     {
         table ??= DropCategories.Table;
         Threshold = threshold;

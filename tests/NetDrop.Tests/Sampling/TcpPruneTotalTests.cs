@@ -66,7 +66,7 @@ public class TcpPruneTotalTests
         Assert.Equal(4UL, report.TotalDrops);
     }
 
-    private static IntervalReport Compute(SampleBuilder previous, SampleBuilder current, long threshold = SeverityPolicy.DefaultThreshold)
+    private static IntervalReport Compute(SampleBuilder previous, SampleBuilder current, long threshold = 100)
     {
         var engine = new DeltaEngine(TestPlans.Default, new InterfaceRegistry(), new SeverityPolicy(threshold));
         var report = new IntervalReport(DropCategories.Table);
