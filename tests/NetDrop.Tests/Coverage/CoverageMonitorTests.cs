@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using NetDrop.Tests.GroundTruth;
 using NetDrop.Tests.TestSupport;
 using Xunit.Abstractions;
@@ -119,65 +118,26 @@ public sealed class CoverageMonitorTests(ITestOutputHelper output)
             List<string[]> rows = records.Skip(1).ToList();
             Assert.True(rows.Count >= 2 * witnesses.Count, $"Only {rows.Count} rows for {witnesses.Count} inducers.");
 
-            var csvSums = KernelCounterMap.Columns.Keys.ToDictionary(column => column, _ => 0L, StringComparer.Ordinal);
             for (int i = 0; i < rows.Count; i++)
             {
                 string[] row = rows[i];
                 Assert.Equal(header.Length, row.Length);
                 Assert.Equal(CoverageNetwork.ReceiverInterface, Text(header, row, "interface"));
                 AssertUnavailableIsExactlyTheNeighbourTables(header, row, i + 1);
-                foreach (string column in KernelCounterMap.Columns.Keys)
-                {
-                    csvSums[column] += Cell(header, row, column);
-                }
             }
 
-            var witnessed = new Dictionary<string, long>(StringComparer.Ordinal);
-            foreach ((string column, long count) in witnesses.SelectMany(witness => witness.Counts))
+            var agreement = new MonitorRunAgreement(witnesses, delta, header, rows)
             {
-                witnessed[column] = witnessed.GetValueOrDefault(column) + count;
-            }
-
-            HashSet<string> unwitnessed = witnesses.SelectMany(witness => witness.Unwitnessed).ToHashSet(StringComparer.Ordinal);
-            string table = FormatTable(witnessed, delta, csvSums);
+                MachineWide = s_softnet,
+                InitialNamespaceOnly = s_initialNamespaceOnly,
+                Pressure = s_pressure,
+            };
+            Dictionary<string, long> witnessed = agreement.Witnessed;
+            Dictionary<string, long> csvSums = agreement.CsvSums;
+            string table = agreement.Table();
             output.WriteLine(string.Join('\n', witnesses));
             output.WriteLine(table);
-
-            var mismatches = new List<string>();
-            foreach (string column in KernelCounterMap.Columns.Keys)
-            {
-                long kernel = delta[column];
-                long csv = csvSums[column];
-                long seen = witnessed.GetValueOrDefault(column);
-                if (s_softnet.Contains(column))
-                {
-                    if (csv < 0 || csv > kernel)
-                    {
-                        mismatches.Add($"{column}: CSV {csv} outside 0..kernel {kernel}");
-                    }
-                }
-                else if (s_initialNamespaceOnly.Contains(column))
-                {
-                    // The host's table is shared with every other test on the machine: at least what was witnessed.
-                    if (kernel < seen)
-                    {
-                        mismatches.Add($"{column}: witnessed {seen}, host kernel only {kernel}");
-                    }
-                }
-                else
-                {
-                    if (csv != kernel)
-                    {
-                        mismatches.Add($"{column}: kernel {kernel}, CSV {csv}");
-                    }
-
-                    if (!unwitnessed.Contains(column) && kernel != seen)
-                    {
-                        mismatches.Add($"{column}: witnessed {seen}, kernel {kernel}");
-                    }
-                }
-            }
-
+            List<string> mismatches = agreement.Mismatches();
             Assert.True(mismatches.Count == 0, $"Witness, kernel and CSV disagree:\n{string.Join('\n', mismatches)}\n\n{table}");
             foreach (string column in s_induced.Append("neigh_unresolved"))
             {
@@ -230,28 +190,7 @@ public sealed class CoverageMonitorTests(ITestOutputHelper output)
         Assert.True(newDropColumnInATotal, "No row had an issue-12 drop, so their place in total_drops went untested.");
     }
 
-    private static string Text(string[] header, string[] row, string column)
-    {
-        int index = Array.IndexOf(header, column);
-        return index >= 0 ? row[index] : throw new KeyNotFoundException($"The CSV header has no column '{column}': {string.Join(',', header)}");
-    }
+    private static string Text(string[] header, string[] row, string column) => MonitorRunAgreement.Text(header, row, column);
 
-    private static long Cell(string[] header, string[] row, string column) =>
-        long.Parse(Text(header, row, column), NumberStyles.None, CultureInfo.InvariantCulture);
-
-    private static string FormatTable(Dictionary<string, long> witnessed, KernelCounterDelta delta, Dictionary<string, long> csvSums)
-    {
-        var table = new StringBuilder();
-        table.AppendLine(CultureInfo.InvariantCulture, $"| {"category",-20} | {"witnessed",9} | {"kernel delta",12} | {"NetDrop sum",11} |");
-        table.AppendLine("|----------------------|-----------|--------------|-------------|");
-        foreach (string column in KernelCounterMap.Columns.Keys)
-        {
-            string seen = witnessed.TryGetValue(column, out long count) ? count.ToString(CultureInfo.InvariantCulture)
-                : s_softnet.Contains(column) || s_pressure.Contains(column) && delta[column] != 0 ? "-" : "0";
-            string csv = s_initialNamespaceOnly.Contains(column) ? "unavailable" : csvSums[column].ToString(CultureInfo.InvariantCulture);
-            table.AppendLine(CultureInfo.InvariantCulture, $"| {column,-20} | {seen,9} | {delta[column],12} | {csv,11} |");
-        }
-
-        return table.ToString();
-    }
+    private static long Cell(string[] header, string[] row, string column) => MonitorRunAgreement.Cell(header, row, column);
 }

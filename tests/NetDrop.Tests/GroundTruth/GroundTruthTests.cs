@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using NetDrop.Model;
 using NetDrop.Tests.TestSupport;
 using Xunit.Abstractions;
@@ -215,7 +213,6 @@ public sealed class GroundTruthTests(GroundTruthNetwork network, ITestOutputHelp
             List<string[]> rows = records.Skip(1).ToList();
             Assert.True(rows.Count >= 2 * witnesses.Count, $"Only {rows.Count} rows for {witnesses.Count} inducers.");
 
-            var csvSums = KernelCounterMap.Columns.Keys.ToDictionary(column => column, _ => 0L, StringComparer.Ordinal);
             for (int i = 0; i < rows.Count; i++)
             {
                 string[] row = rows[i];
@@ -227,54 +224,14 @@ public sealed class GroundTruthTests(GroundTruthNetwork network, ITestOutputHelp
                 // nic_missed may be missing on a veth (DESIGN.md: EOPNOTSUPP on veth is normal).
                 string[] unavailable = Text(header, row, "unavailable").Split(';', StringSplitOptions.RemoveEmptyEntries);
                 Assert.True(unavailable.All(column => column == "nic_missed" || s_initialNamespaceOnly.Contains(column)), $"Row {i + 1} reports unavailable sources '{string.Join(';', unavailable)}'.");
-                foreach (string column in KernelCounterMap.Columns.Keys)
-                {
-                    csvSums[column] += Cell(header, row, column);
-                }
             }
 
-            var witnessed = new Dictionary<string, long>(StringComparer.Ordinal);
-            foreach (DropWitness witness in witnesses)
-            {
-                foreach ((string column, long count) in witness.Counts)
-                {
-                    witnessed[column] = witnessed.GetValueOrDefault(column) + count;
-                }
-            }
-
-            HashSet<string> unwitnessed = witnesses.SelectMany(w => w.Unwitnessed).ToHashSet(StringComparer.Ordinal);
-            string table = FormatTable(witnessed, delta, csvSums);
+            var agreement = new MonitorRunAgreement(witnesses, delta, header, rows) { MachineWide = s_hostGlobal, Pressure = s_pressure };
+            Dictionary<string, long> witnessed = agreement.Witnessed;
+            string table = agreement.Table();
             output.WriteLine(string.Join('\n', witnesses));
             output.WriteLine(table);
-
-            var mismatches = new List<string>();
-            foreach (string column in KernelCounterMap.Columns.Keys)
-            {
-                long kernel = delta[column];
-                long csv = csvSums[column];
-                if (s_hostGlobal.Contains(column))
-                {
-                    if (csv < 0 || csv > kernel)
-                    {
-                        mismatches.Add($"{column}: CSV {csv} outside 0..kernel {kernel}");
-                    }
-
-                    continue;
-                }
-
-                // Every column: the monitor's summed deltas are the kernel's delta over the run, exactly; and the
-                // kernel moved by exactly what the inducers witnessed (zero where nothing was induced).
-                if (csv != kernel)
-                {
-                    mismatches.Add($"{column}: kernel {kernel}, CSV {csv}");
-                }
-
-                if (!unwitnessed.Contains(column) && kernel != witnessed.GetValueOrDefault(column))
-                {
-                    mismatches.Add($"{column}: witnessed {witnessed.GetValueOrDefault(column)}, kernel {kernel}");
-                }
-            }
-
+            List<string> mismatches = agreement.Mismatches();
             Assert.True(mismatches.Count == 0, $"Witness, kernel and CSV disagree:\n{string.Join('\n', mismatches)}\n\n{table}");
             foreach (string column in new[] { "nic_rx", "nic_tx", "qdisc", "syn_queue", "accept_queue", "tcp_pruned", "tcp_rcvq", "tcp_ofo", "listen_other", "udp_csum", "udp_rcvbuf", "udp_sndbuf", "syn_cookies" })
             {
@@ -369,27 +326,7 @@ public sealed class GroundTruthTests(GroundTruthNetwork network, ITestOutputHelp
         Assert.Equal(["CRIT", "OK", "WARN"], severities.Order(StringComparer.Ordinal));
     }
 
-    private static string Text(string[] header, string[] row, string column)
-    {
-        int index = Array.IndexOf(header, column);
-        return index >= 0 ? row[index] : throw new KeyNotFoundException($"The CSV header has no column '{column}': {string.Join(',', header)}");
-    }
+    private static string Text(string[] header, string[] row, string column) => MonitorRunAgreement.Text(header, row, column);
 
-    private static long Cell(string[] header, string[] row, string column) =>
-        long.Parse(Text(header, row, column), NumberStyles.None, CultureInfo.InvariantCulture);
-
-    private static string FormatTable(Dictionary<string, long> witnessed, KernelCounterDelta delta, Dictionary<string, long> csvSums)
-    {
-        var table = new StringBuilder();
-        table.AppendLine(CultureInfo.InvariantCulture, $"| {"category",-16} | {"witnessed",9} | {"kernel delta",12} | {"NetDrop sum",11} |");
-        table.AppendLine("|------------------|-----------|--------------|-------------|");
-        foreach (string column in KernelCounterMap.Columns.Keys)
-        {
-            string seen = witnessed.TryGetValue(column, out long count) ? count.ToString(CultureInfo.InvariantCulture)
-                : s_hostGlobal.Contains(column) || s_pressure.Contains(column) && delta[column] != 0 ? "-" : "0";
-            table.AppendLine(CultureInfo.InvariantCulture, $"| {column,-16} | {seen,9} | {delta[column],12} | {csvSums[column],11} |");
-        }
-
-        return table.ToString();
-    }
+    private static long Cell(string[] header, string[] row, string column) => MonitorRunAgreement.Cell(header, row, column);
 }
