@@ -16,7 +16,7 @@ internal static partial class HtmlReportRenderer
             return;
         }
 
-        html.Append(CultureInfo.InvariantCulture, $"<section class=\"panel\">\n<h2>Drop reasons (detail CSV): {Count(reasons.LossTotal)} packets lost for {Count(reasons.LossReasons)} reasons</h2>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<section class=\"panel\">\n<h2>Drop reasons (detail CSV): {reasons.LossHeadline}</h2>\n");
         html.Append("<p>").Append(Encode(ReasonSummary.BesideTheCounters)).Append("</p>\n");
         if (reasons.Loss.Count > 0)
         {
@@ -30,12 +30,12 @@ internal static partial class HtmlReportRenderer
         if (reasons.KeptApart.Count > 0)
         {
             html.Append("<p>").Append(Encode(ReasonSummary.KeptApartNote)).Append("</p>\n");
-            ReasonTable(html, "reasons-kept-apart", $"Kept apart from the drops: {Count(reasons.KeptApartReasons)} reasons", reasons.KeptApart, withOwner: false, withKind: true);
+            ReasonTable(html, "reasons-kept-apart", reasons.KeptApartHeadline, reasons.KeptApart, withOwner: false, withKind: true);
         }
 
         if (reasons.ByOwner.Any(share => share.Owner is not null))
         {
-            ReasonTable(html, "reasons-by-namespace", $"By network namespace: top {reasons.ByOwner.Count} of {Count(reasons.OwnerSeries)} in {Count(reasons.Owners)} namespaces", reasons.ByOwner, withOwner: true, withKind: true);
+            ReasonTable(html, "reasons-by-namespace", $"By network namespace: {reasons.ByOwnerHeadline}", reasons.ByOwner, withOwner: true, withKind: true);
         }
 
         html.Append("</section>\n");

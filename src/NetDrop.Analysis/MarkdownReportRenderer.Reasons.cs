@@ -14,7 +14,7 @@ internal static partial class MarkdownReportRenderer
             return;
         }
 
-        md.Append(CultureInfo.InvariantCulture, $"## Drop reasons (detail CSV): {Count(reasons.LossTotal)} packets lost for {Count(reasons.LossReasons)} reasons\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"## Drop reasons (detail CSV): {reasons.LossHeadline}\n\n");
         md.Append(Inline(ReasonSummary.BesideTheCounters)).Append("\n\n");
         if (reasons.Loss.Count > 0)
         {
@@ -28,14 +28,14 @@ internal static partial class MarkdownReportRenderer
 
         if (reasons.KeptApart.Count > 0)
         {
-            md.Append(CultureInfo.InvariantCulture, $"### Kept apart from the drops: {Count(reasons.KeptApartReasons)} reasons\n\n");
+            md.Append(CultureInfo.InvariantCulture, $"### {reasons.KeptApartHeadline}\n\n");
             md.Append(Inline(ReasonSummary.KeptApartNote)).Append("\n\n");
             ReasonTable(md, reasons.KeptApart, withOwner: false, withKind: true);
         }
 
         if (reasons.ByOwner.Any(share => share.Owner is not null))
         {
-            md.Append(CultureInfo.InvariantCulture, $"### Drop reasons by network namespace: top {reasons.ByOwner.Count} of {Count(reasons.OwnerSeries)} in {Count(reasons.Owners)} namespaces\n\n");
+            md.Append(CultureInfo.InvariantCulture, $"### By network namespace: {reasons.ByOwnerHeadline}\n\n");
             ReasonTable(md, reasons.ByOwner, withOwner: true, withKind: true);
         }
     }

@@ -1,3 +1,5 @@
+using static NetDrop.Analysis.ReportFormatting;
+
 namespace NetDrop.Analysis;
 
 /// <summary>
@@ -31,6 +33,17 @@ internal sealed record ReasonSummary(
     /// <summary>What every format says over the kept-apart list.</summary>
     public const string KeptApartNote =
         "Not counted as loss: NOT_SPECIFIED (a free that gave no reason, a drop or a clean-up) and frees that lose nothing the network carried (a socket closed with unread data, a duplicate segment, another host's frame).";
+
+    /// <summary>The section's title after "Drop reasons (detail CSV): ".</summary>
+    public string LossHeadline => $"{Count(LossTotal)} packets lost for {Reasons(LossReasons)}";
+
+    /// <summary>The kept-apart list's title.</summary>
+    public string KeptApartHeadline => $"Kept apart from the drops: {Reasons(KeptApartReasons)}";
+
+    /// <summary>The per-namespace list's title, after "By network namespace: ".</summary>
+    public string ByOwnerHeadline => $"top {ByOwner.Count} of {Count(OwnerSeries)} in {Count(Owners)} {(Owners == 1 ? "namespace" : "namespaces")}";
+
+    private static string Reasons(int count) => Count(count) + (count == 1 ? " reason" : " reasons");
 
     /// <summary>How an owner is shown: the agent's own namespace has none in the detail CSV.</summary>
     public static string OwnerText(string? owner) => owner ?? "own namespace";

@@ -13,7 +13,7 @@ internal static partial class TextReportRenderer
             return;
         }
 
-        writer.Line($"Drop reasons (detail CSV): {Count(reasons.LossTotal)} packets lost for {Count(reasons.LossReasons)} reasons", TerminalStyle.Bold);
+        writer.Line($"Drop reasons (detail CSV): {reasons.LossHeadline}", TerminalStyle.Bold);
         writer.Wrapped(ReasonSummary.BesideTheCounters, "  ", "  ", TerminalStyle.Dim);
         if (reasons.Loss.Count > 0)
         {
@@ -27,7 +27,7 @@ internal static partial class TextReportRenderer
 
         if (reasons.KeptApart.Count > 0)
         {
-            writer.Line($"Kept apart from the drops: {Count(reasons.KeptApartReasons)} reasons", TerminalStyle.Bold);
+            writer.Line(reasons.KeptApartHeadline, TerminalStyle.Bold);
             writer.Wrapped(ReasonSummary.KeptApartNote, "  ", "  ", TerminalStyle.Dim);
             writer.Table(ReasonTable(reasons.KeptApart, withOwner: false, withKind: true, null));
         }
@@ -35,7 +35,7 @@ internal static partial class TextReportRenderer
         // Per namespace only when some row named one: otherwise it repeats the lists above.
         if (reasons.ByOwner.Any(share => share.Owner is not null))
         {
-            writer.Line($"Drop reasons by network namespace: top {reasons.ByOwner.Count} of {Count(reasons.OwnerSeries)} in {Count(reasons.Owners)} namespaces", TerminalStyle.Bold);
+            writer.Line($"By network namespace: {reasons.ByOwnerHeadline}", TerminalStyle.Bold);
             writer.Table(ReasonTable(reasons.ByOwner, withOwner: true, withKind: true, null));
         }
     }
@@ -48,14 +48,21 @@ internal static partial class TextReportRenderer
             table.AddColumn("Namespace", wrap: true);
         }
 
+        // Per namespace, a pod uid takes 36 columns: the kind goes beside a kept-apart reason's name, and "seen" is
+        // left to the lists above, so the table fits 110 columns.
         table.AddColumn("Reason", wrap: true);
-        if (withKind)
+        if (withKind && !withOwner)
         {
             table.AddColumn("Kind");
         }
 
-        table.AddColumn("Total", rightAligned: true).AddColumn("Intervals", rightAligned: true)
-            .AddColumn("First seen").AddColumn("Last seen").AddColumn("Peak", rightAligned: true).AddColumn("Peak at");
+        table.AddColumn("Total", rightAligned: true).AddColumn("Intervals", rightAligned: true);
+        if (!withOwner)
+        {
+            table.AddColumn("Seen");
+        }
+
+        table.AddColumn("Peak interval");
         foreach (ReasonTotal total in totals)
         {
             var cells = new List<TerminalTable.Cell>();
@@ -64,16 +71,26 @@ internal static partial class TextReportRenderer
                 cells.Add(ReasonSummary.OwnerText(total.Owner));
             }
 
-            cells.Add(total.Reason);
-            if (withKind)
+            cells.Add(withOwner && total.Kind != DetailReasonKind.Loss ? $"{total.Reason} ({DetailReasonKinds.CellOf(total.Kind)})" : total.Reason);
+            if (withKind && !withOwner)
             {
                 cells.Add(DetailReasonKinds.CellOf(total.Kind));
             }
 
-            cells.AddRange([Count(total.Total), Count(total.Intervals), total.FirstSeen.ToString(), total.LastSeen.ToString(), Count(total.Peak), total.PeakAt.ToString()]);
+            cells.AddRange([Count(total.Total), Count(total.Intervals)]);
+            if (!withOwner)
+            {
+                cells.Add(total.LastSeen == total.FirstSeen ? total.FirstSeen.ToString() : $"{total.FirstSeen} → {SameDayShort(total.LastSeen, total.FirstSeen)}");
+            }
+
+            cells.Add($"{Count(total.Peak)} at {SameDayShort(total.PeakAt, total.FirstSeen)}");
             table.AddRow([.. cells]);
         }
 
         return table;
     }
+
+    // The time of day alone when on the first interval's day: the table fits the terminal without wrapping names.
+    private static string SameDayShort(LocalTimestamp timestamp, LocalTimestamp first) =>
+        timestamp.Day == first.Day ? timestamp.ToString("HH:mm:ss") : timestamp.ToString();
 }
