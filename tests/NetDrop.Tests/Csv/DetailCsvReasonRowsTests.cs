@@ -53,6 +53,7 @@ public sealed class DetailCsvReasonRowsTests
         var delta = new InterfaceDelta { Series = registry.GetOrAdd("lo"), MasterSeries = -1 };
         delta.Values[report.Table.InterfaceSlotOf(DropCategories.NicRx)] = 2;
         report.Interfaces.Add(delta);
+        report.UnavailableMask = 0; // the samples carried the reason map only: the engine marked the link categories unread
 
         string text = System.Text.Encoding.UTF8.GetString(new DetailCsvFormatter().Format(report));
 
