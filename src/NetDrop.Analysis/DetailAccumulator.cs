@@ -3,13 +3,15 @@ using NetDrop.Model;
 namespace NetDrop.Analysis;
 
 /// <summary>
-/// Sums the detail CSV's rows per (scope, key, category). Memory is bounded by the number of distinct series (a few
-/// per interface, CPU or pod), not by the log's length.
+/// Sums the detail CSV's rows per (scope, key, category), and its <c>reason</c> rows apart (<see cref="ReasonAccumulator"/>:
+/// they count packets the other rows already count). Memory is bounded by the number of distinct series (a few per
+/// interface, CPU, pod or reason), not by the log's length.
 /// </summary>
 internal sealed class DetailAccumulator
 {
     private readonly Dictionary<(DetailCsvScope Scope, string Key, string Category), long> _totals = [];
     private readonly List<string> _files = [];
+    private readonly ReasonAccumulator _reasons = new();
 
     public long Rows { get; private set; }
 
@@ -22,7 +24,14 @@ internal sealed class DetailAccumulator
         _totals[series] = _totals.GetValueOrDefault(series) + value;
     }
 
-    /// <summary>Each scope's <paramref name="top"/> largest series (ties by key, then category, ordinal).</summary>
+    /// <summary>A <c>reason</c> row: its interval (to find the peak), key and kind.</summary>
+    public void AddReason(LocalTimestamp timestamp, long iteration, string key, DetailReasonKind kind, long value)
+    {
+        Rows++;
+        _reasons.Add(key, kind, timestamp, iteration, value);
+    }
+
+    /// <summary>Each scope's <paramref name="top"/> largest series (ties by key, then category, ordinal), and the reasons'.</summary>
     public DetailSummary ToSummary(int top)
     {
         var scopes = new List<DetailScopeTop>();
@@ -40,6 +49,6 @@ internal sealed class DetailAccumulator
             }
         }
 
-        return new DetailSummary(_files, Rows, scopes);
+        return new DetailSummary(_files, Rows, scopes, _reasons.ToSummary(top));
     }
 }

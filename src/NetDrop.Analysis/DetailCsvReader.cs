@@ -12,7 +12,7 @@ namespace NetDrop.Analysis;
 /// 2026-02-03 11:23:50,124,interface,eth0,nic_rx,30
 /// </code>
 /// A file is a detail file when its first line is that header. Rows that do not parse are counted as malformed, a
-/// scope this version does not know is read past. Not on the seed CSV's speed path: detail files hold only the
+/// scope this version does not know is read past. <c>reason</c> rows are summed apart from the others. Not on the seed CSV's speed path: detail files hold only the
 /// intervals that dropped, and this reads them line by line.
 /// </summary>
 internal static class DetailCsvReader
@@ -64,7 +64,22 @@ internal static class DetailCsvReader
                 continue;
             }
 
-            accumulator.Add(scope, cells[3], cells[4], value);
+            if (scope != DetailCsvScope.Reason)
+            {
+                accumulator.Add(scope, cells[3], cells[4], value);
+                continue;
+            }
+
+            // A reason row: key NAME or OWNER/NAME, category cell its kind (DetailCsvSchema).
+            if (!long.TryParse(cells[1], NumberStyles.None, CultureInfo.InvariantCulture, out long iteration)
+                || !DetailReasonKinds.TryParse(cells[4], out DetailReasonKind kind) || cells[3].Length == 0
+                || cells[3].EndsWith(DetailCsvSchema.ReasonOwnerSeparator))
+            {
+                malformed.Add(path, lineNumber, $"a reason row needs an iteration, a reason name and the category {DetailCsvSchema.ReasonLoss}, {DetailCsvSchema.ReasonUnspecified} or {DetailCsvSchema.ReasonNotLoss}");
+                continue;
+            }
+
+            accumulator.AddReason(timestamp, iteration, cells[3], kind, value);
         }
     }
 

@@ -12,7 +12,7 @@ namespace NetDrop.Analysis;
 /// always present and keep their meaning; <c>totals</c> has a key for every category of the drop model, <c>null</c>
 /// where no input file has its column. Written with <see cref="Utf8JsonWriter"/>: no reflection, AOT-safe.
 /// </summary>
-internal static class JsonReportRenderer
+internal static partial class JsonReportRenderer
 {
     public const string Schema = "netdrop-analyze/1";
 
@@ -214,6 +214,7 @@ internal static class JsonReportRenderer
             json.WriteEndObject();
         }
 
+        WriteReasons(json, report);
         json.WriteNumber("left_out", report.LeftOut);
         json.WriteNumber("malformed_lines", report.MalformedLines);
         json.WriteStartArray("malformed_examples");

@@ -8,7 +8,7 @@ namespace NetDrop.Analysis;
 /// <c>--format markdown</c>: the report as GitHub-flavoured Markdown, to paste into an incident ticket. Same sections
 /// and numbers as the terminal report; bars drawn with block characters so the shape survives the paste.
 /// </summary>
-internal static class MarkdownReportRenderer
+internal static partial class MarkdownReportRenderer
 {
     private const int BarWidth = 24;
 
@@ -64,6 +64,7 @@ internal static class MarkdownReportRenderer
             md.Append('\n');
         }
 
+        WriteReasons(md, report);
         if (report.MalformedLines > 0)
         {
             string shown = report.MalformedExamples.Count < report.MalformedLines ? $", first {report.MalformedExamples.Count} shown" : "";

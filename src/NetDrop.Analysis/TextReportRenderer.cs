@@ -10,7 +10,7 @@ namespace NetDrop.Analysis;
 /// by hour, last intervals), with NetDrop's findings and episodes added, as box-drawn tables and bar charts.
 /// Colours only when asked (a terminal without <c>NO_COLOR</c>); the same layout in plain text otherwise.
 /// </summary>
-internal static class TextReportRenderer
+internal static partial class TextReportRenderer
 {
     public const int DefaultWidth = 110;
 
@@ -36,6 +36,7 @@ internal static class TextReportRenderer
         }
 
         WriteDetail(writer, report);
+        WriteReasons(writer, report);
         WriteMalformed(writer, report);
         WriteNotes(writer, report);
     }

@@ -24,6 +24,9 @@ internal enum DetailCsvScope
     /// <summary>A socket, key its local address and port.</summary>
     Socket,
 
-    /// <summary>A kernel drop reason (<c>enum skb_drop_reason</c>), key its name (<c>NETFILTER_DROP</c>).</summary>
+    /// <summary>
+    /// A kernel drop reason (<c>enum skb_drop_reason</c>), key its name (<c>NETFILTER_DROP</c>) or
+    /// <c>OWNER/NAME</c> for another namespace's; category cell its kind (<see cref="DetailCsvSchema.ReasonLoss"/>, ...).
+    /// </summary>
     Reason,
 }

@@ -11,8 +11,8 @@ internal sealed partial class IntervalReport
 {
     /// <summary>
     /// Hands every non-zero detail row of this interval to <paramref name="visitor"/>, in a fixed order: interfaces
-    /// (in the order first seen), slaves, CPUs, other network namespaces; within each, the category table's order.
-    /// Nothing is allocated, but for a namespace known only by its task (its pid is formatted).
+    /// (in the order first seen), slaves, CPUs, other network namespaces; within each, the category table's order;
+    /// then the drop reasons. Nothing is allocated, but for a namespace known only by its task (its pid is formatted).
     /// </summary>
     public void VisitDetail(IDetailRowVisitor visitor)
     {
@@ -20,6 +20,35 @@ internal sealed partial class IntervalReport
         VisitInterfaces(visitor, Slaves, DetailCsvScope.Slave);
         VisitCpus(visitor);
         VisitNamespaces(visitor);
+        VisitReasons(visitor);
+    }
+
+    // The drop reasons of the agent's own network namespace (the one its counters read; DropReasonSource), key the
+    // reason's name and no owner, category cell the reason's kind (DetailCsvSchema): loss reasons largest first, then
+    // NOT_SPECIFIED, then the frees that lose nothing, largest first; the same order and split as the console's lines.
+    // Beside the category rows, never part of them: a reason counts packets a counter already counts.
+    private void VisitReasons(IDetailRowVisitor visitor)
+    {
+        if (DropReasons is not { Available: true } reasons)
+        {
+            return;
+        }
+
+        foreach (int slot in reasons.Loss)
+        {
+            visitor.Visit(new DetailRow(DetailCsvScope.Reason, null, reasons.NameOf(slot), 0, null, reasons.DeltaOf(slot), DetailCsvSchema.ReasonLoss));
+        }
+
+        if (reasons.Unspecified != 0)
+        {
+            // Only the NOT_SPECIFIED slot is of this kind (DropReasonKinds.Of): its delta is the interval's Unspecified.
+            visitor.Visit(new DetailRow(DetailCsvScope.Reason, null, DropReasonKinds.NotSpecified, 0, null, reasons.Unspecified, DetailCsvSchema.ReasonUnspecified));
+        }
+
+        foreach (int slot in reasons.NotLoss)
+        {
+            visitor.Visit(new DetailRow(DetailCsvScope.Reason, null, reasons.NameOf(slot), 0, null, reasons.DeltaOf(slot), DetailCsvSchema.ReasonNotLoss));
+        }
     }
 
     // Every other network namespace that dropped: a pod by its uid (scope pod), a container by its id, anything else

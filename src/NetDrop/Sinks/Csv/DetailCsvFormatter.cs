@@ -58,7 +58,7 @@ internal sealed class DetailCsvFormatter : IDetailRowVisitor
         Append(","u8);
         AppendKey(row);
         Append(","u8);
-        AppendAscii(row.Category.Column);
+        AppendAscii(row.CategoryCell);
         Append(","u8);
         Ensure(20);
         row.Value.TryFormat(_buffer.AsSpan(_length), out int written, default, CultureInfo.InvariantCulture);
