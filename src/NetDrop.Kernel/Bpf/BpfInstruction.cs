@@ -22,6 +22,7 @@ internal readonly struct BpfInstruction
     private const byte SourceK = 0x00;
     private const byte SourceX = 0x08;
     private const byte OpAdd = 0x00;
+    private const byte OpLsh = 0x60;
     private const byte OpMov = 0xb0;
     private const byte JumpAlways = 0x00;
     private const byte JumpEqual = 0x10;
@@ -69,6 +70,14 @@ internal readonly struct BpfInstruction
     /// <summary><c>dst += imm</c> (64-bit).</summary>
     public static BpfInstruction Add(BpfRegister destination, int immediate) =>
         new(ClassAlu64 | OpAdd | SourceK, destination, BpfRegister.R0, 0, immediate);
+
+    /// <summary><c>dst += src</c> (64-bit).</summary>
+    public static BpfInstruction Add(BpfRegister destination, BpfRegister source) =>
+        new(ClassAlu64 | OpAdd | SourceX, destination, source, 0, 0);
+
+    /// <summary><c>dst &lt;&lt;= imm</c> (64-bit).</summary>
+    public static BpfInstruction ShiftLeft(BpfRegister destination, int immediate) =>
+        new(ClassAlu64 | OpLsh | SourceK, destination, BpfRegister.R0, 0, immediate);
 
     /// <summary><c>if dst == imm goto +offset</c>.</summary>
     public static BpfInstruction JumpIfEqual(BpfRegister destination, int immediate, short offset) =>

@@ -15,20 +15,21 @@ internal static class BpfObjects
     private const int ENOSYS = 38;
     private const int LogSize = 64 * 1024;
 
-    public static SafeFdHandle CreatePerCpuArray(int entries, string name) =>
-        CreateMap(Interop.Bpf.BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(uint), entries, name, "per-CPU array");
+    /// <summary>A per-CPU array of <paramref name="entries"/> values of <paramref name="counters"/> u64 counters each.</summary>
+    public static SafeFdHandle CreatePerCpuArray(int entries, int counters, string name) =>
+        CreateMap(Interop.Bpf.BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(uint), counters * sizeof(ulong), entries, name, "per-CPU array");
 
     /// <summary>A per-CPU hash of 8-byte keys (reason, namespace inode) to 8-byte counters.</summary>
     public static SafeFdHandle CreatePerCpuHash(int entries, string name) =>
-        CreateMap(Interop.Bpf.BPF_MAP_TYPE_PERCPU_HASH, sizeof(ulong), entries, name, "per-CPU hash");
+        CreateMap(Interop.Bpf.BPF_MAP_TYPE_PERCPU_HASH, sizeof(ulong), sizeof(ulong), entries, name, "per-CPU hash");
 
-    private static unsafe SafeFdHandle CreateMap(uint type, int keySize, int entries, string name, string kind)
+    private static unsafe SafeFdHandle CreateMap(uint type, int keySize, int valueSize, int entries, string name, string kind)
     {
         var attr = new Interop.Bpf.MapCreateAttr
         {
             map_type = type,
             key_size = (uint)keySize,
-            value_size = sizeof(ulong),
+            value_size = (uint)valueSize,
             max_entries = (uint)entries,
         };
         CopyName(name, attr.map_name);
@@ -169,7 +170,10 @@ internal static class BpfObjects
         return handle;
     }
 
-    /// <summary>Reads one key of a per-CPU map: one 8-byte value per possible CPU into <paramref name="perCpu"/>.</summary>
+    /// <summary>
+    /// Reads one key of a per-CPU map into <paramref name="perCpu"/>: value_size bytes per possible CPU, CPU after CPU
+    /// (kernel/bpf/arraymap.c <c>bpf_percpu_array_copy</c>, hashtab.c <c>bpf_percpu_hash_copy</c>).
+    /// </summary>
     public static unsafe int LookupPerCpu(SafeFdHandle map, uint key, Span<ulong> perCpu) => LookupPerCpu(map, &key, perCpu);
 
     /// <summary>As <see cref="LookupPerCpu(SafeFdHandle, uint, Span{ulong})"/> with a key of the map's key size; ENOENT when absent.</summary>
@@ -184,33 +188,6 @@ internal static class BpfObjects
                 value = (ulong)values,
             };
             return Interop.Bpf.Call(Interop.Bpf.BPF_MAP_LOOKUP_ELEM, ref attr) == 0 ? 0 : Marshal.GetLastPInvokeError();
-        }
-    }
-
-    /// <summary>
-    /// Reads every key of a per-CPU array in one call (BPF_MAP_LOOKUP_BATCH, kernel/bpf/syscall.c
-    /// <c>generic_map_lookup_batch</c>): <paramref name="values"/> gets <paramref name="keys"/>.Length × CPUs values,
-    /// key by key. Returns 0, or the errno (EINVAL or ENOTSUPP on a kernel without batch lookups for arrays).
-    /// </summary>
-    public static unsafe int LookupBatch(SafeFdHandle map, Span<uint> keys, Span<ulong> values)
-    {
-        uint token = 0;
-        fixed (uint* keyPointer = keys)
-        fixed (ulong* valuePointer = values)
-        {
-            var attr = new Interop.Bpf.MapBatchAttr
-            {
-                out_batch = (ulong)&token,
-                keys = (ulong)keyPointer,
-                values = (ulong)valuePointer,
-                count = (uint)keys.Length,
-                map_fd = (uint)map.DangerousGetHandle(),
-            };
-
-            // ENOENT with every element copied is the normal end of the map.
-            int result = Interop.Bpf.Call(Interop.Bpf.BPF_MAP_LOOKUP_BATCH, ref attr);
-            int errno = result == 0 ? 0 : Marshal.GetLastPInvokeError();
-            return (errno is 0 or Interop.Errno.ENOENT) && attr.count == (uint)keys.Length ? 0 : errno == 0 ? Interop.Errno.EIO : errno;
         }
     }
 

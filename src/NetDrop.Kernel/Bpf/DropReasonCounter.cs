@@ -3,10 +3,11 @@ using NetDrop.Kernel.SafeHandles;
 namespace NetDrop.Kernel.Bpf;
 
 /// <summary>
-/// Counts packet drops per <c>enum skb_drop_reason</c> in the kernel: a per-CPU array map with one 8-byte counter
-/// per reason, and a program of a few instructions (<see cref="DropReasonProgram"/>) on the <c>skb:kfree_skb</c>
+/// Counts packet drops per <c>enum skb_drop_reason</c> in the kernel: a per-CPU array map of one element holding one
+/// 8-byte counter per reason, and a program of a few instructions (<see cref="DropReasonProgram"/>) on the <c>skb:kfree_skb</c>
 /// tracepoint that increments the slot of each drop's reason; with BTF, also a per-CPU hash keyed by (reason, network
 /// namespace inode). No event reaches user space; <see cref="Read"/> and <see cref="ReadNamespace"/> sum over CPUs.
+/// Not thread-safe: one reader (the sampling loop) at a time.
 /// Owns every fd it opened: <see cref="Dispose"/> detaches and unloads, and a failure part-way through
 /// <see cref="Open(DropReasonSource)"/> closes what was opened before it throws.
 /// </summary>
@@ -30,10 +31,10 @@ public sealed class DropReasonCounter : IDisposable
     private readonly SafeFdHandle? _namespaceMap;
     private readonly SafeFdHandle _program;
     private readonly SafeFdHandle[] _attachments; // the raw tracepoint fd, or the one perf event fd
-    private readonly ulong[] _perCpu;
-    private readonly uint[] _batchKeys;
-    private readonly ulong[] _batchValues;
-    private bool _batchUnsupported;
+    private readonly ulong[] _perCpu; // the hash's value for one key: one counter per possible CPU
+    private readonly ulong[] _allCpus; // the array's one element: Slots counters per possible CPU, CPU after CPU
+    private readonly ulong[] _host; // the host-wide count of each slot, summed over CPUs, as last read
+    private readonly Dictionary<uint, NamespaceReadState> _namespaces = [];
 
     private DropReasonCounter(DropReasonSource source, SafeFdHandle map, SafeFdHandle? namespaceMap, SafeFdHandle program, SafeFdHandle[] attachments, int cpus)
     {
@@ -43,8 +44,8 @@ public sealed class DropReasonCounter : IDisposable
         _program = program;
         _attachments = attachments;
         _perCpu = new ulong[cpus];
-        _batchKeys = new uint[source.Names.Count + 1];
-        _batchValues = new ulong[_batchKeys.Length * cpus];
+        _allCpus = new ulong[Slots * cpus];
+        _host = new ulong[Slots];
     }
 
     /// <summary>The program's kernel-wide id (<c>bpftool prog show id N</c>).</summary>
@@ -125,7 +126,7 @@ public sealed class DropReasonCounter : IDisposable
         var attachments = new List<SafeFdHandle>();
         try
         {
-            map = BpfObjects.CreatePerCpuArray(slots, ObjectName);
+            map = BpfObjects.CreatePerCpuArray(entries: 1, counters: slots, ObjectName);
             if (source.IsRawTracepoint && source.Namespace is not null)
             {
                 namespaceMap = BpfObjects.CreatePerCpuHash(NamespaceKeyCapacity, ObjectName + "_ns");
@@ -181,61 +182,15 @@ public sealed class DropReasonCounter : IDisposable
 
     /// <summary>
     /// Writes each slot's count, summed over CPUs, into <paramref name="destination"/> (at least <see cref="Slots"/>
-    /// long): cumulative since <see cref="Open(DropReasonSource)"/>. Allocation-free; one batch lookup (or, on a
-    /// kernel without batch lookups, one lookup per slot), so its cost does not depend on how many packets were dropped.
+    /// long): cumulative since <see cref="Open(DropReasonSource)"/>. Allocation-free; one lookup of the array's one
+    /// element, so its cost does not depend on how many packets were dropped, nor on how many reasons moved.
     /// </summary>
-    /// <exception cref="KernelSourceException">A lookup failed (the map was closed underneath, or the kernel refused).</exception>
+    /// <exception cref="KernelSourceException">The lookup failed (the map was closed underneath, or the kernel refused).</exception>
     public void Read(Span<ulong> destination)
     {
-        ObjectDisposedException.ThrowIf(_map.IsClosed, this);
-        if (destination.Length < Slots)
-        {
-            throw new ArgumentException($"The buffer has {destination.Length} entries; {Slots} are needed.", nameof(destination));
-        }
-
-        if (!_batchUnsupported)
-        {
-            // PERF: one syscall for all slots: 130 single lookups cost 150 µs of CPU on this project's VM.
-            int batchErrno = BpfObjects.LookupBatch(_map, _batchKeys, _batchValues);
-            if (batchErrno == 0)
-            {
-                int cpus = _perCpu.Length;
-                for (int slot = 0; slot < Slots; slot++)
-                {
-                    ulong sum = 0;
-                    foreach (ulong value in _batchValues.AsSpan(slot * cpus, cpus))
-                    {
-                        sum += value;
-                    }
-
-                    destination[(int)_batchKeys[slot]] = sum;
-                }
-
-                return;
-            }
-
-            const int ENOTSUPP = 524; // the kernel-internal "not supported" a map without batch ops returns
-            _batchUnsupported = batchErrno is Interop.Errno.EINVAL or ENOTSUPP
-                ? true
-                : throw new KernelSourceException("BPF_MAP_LOOKUP_BATCH netdrop_reasons", batchErrno);
-        }
-
-        for (int slot = 0; slot < Slots; slot++)
-        {
-            int errno = BpfObjects.LookupPerCpu(_map, (uint)slot, _perCpu);
-            if (errno != 0)
-            {
-                throw new KernelSourceException("BPF_MAP_LOOKUP_ELEM netdrop_reasons", errno);
-            }
-
-            ulong sum = 0;
-            foreach (ulong value in _perCpu)
-            {
-                sum += value;
-            }
-
-            destination[slot] = sum;
-        }
+        CheckBuffer(destination);
+        ReadHost();
+        _host.CopyTo(destination);
     }
 
     /// <summary>
@@ -243,31 +198,51 @@ public sealed class DropReasonCounter : IDisposable
     /// <paramref name="destination"/>: the namespace is the one of the device the packet was on
     /// (<c>skb-&gt;dev-&gt;nd_net</c>), given by the inode of its <c>/proc/PID/ns/net</c> or <c>/run/netns/NAME</c>.
     /// Drops of a packet with no device (<c>skb-&gt;dev</c> NULL, e.g. a socket's queue being purged) are counted
-    /// host-wide only. Allocation-free.
+    /// host-wide only. Allocation-free once the namespace has been read before.
     /// </summary>
+    /// <remarks>
+    /// PERF: one lookup of the host-wide element, then a hash lookup only for the reasons whose host-wide count moved
+    /// since this namespace's last read (and once more at the read after), instead of one per reason: a namespace's
+    /// count of a reason moves only with the host-wide one, which <see cref="DropReasonProgram"/> increments after it.
+    /// The extra lookup at the next read catches a namespace increment that was not yet visible to this CPU when the
+    /// host-wide one was (the program's adds are not ordered on weakly ordered CPUs such as arm64).
+    /// </remarks>
     /// <exception cref="InvalidOperationException">Not <see cref="KeysByNamespace"/>.</exception>
     public unsafe void ReadNamespace(uint namespaceInode, Span<ulong> destination)
     {
-        ObjectDisposedException.ThrowIf(_map.IsClosed, this);
         SafeFdHandle map = _namespaceMap ?? throw new InvalidOperationException("This counter counts per reason only (no BTF offsets for the namespace).");
-        if (destination.Length < Slots)
+        CheckBuffer(destination);
+        ReadHost();
+        if (!_namespaces.TryGetValue(namespaceInode, out NamespaceReadState? state))
         {
-            throw new ArgumentException($"The buffer has {destination.Length} entries; {Slots} are needed.", nameof(destination));
+            state = new NamespaceReadState(Slots);
+            _namespaces.Add(namespaceInode, state);
         }
 
         for (int slot = 0; slot < Slots; slot++)
         {
+            bool moved = _host[slot] != state.HostSeen[slot];
+            if (!moved && !state.LookAgain[slot])
+            {
+                continue;
+            }
+
+            state.HostSeen[slot] = _host[slot];
+            state.LookAgain[slot] = moved;
+
             // struct { u32 reason; u32 inum; }, as the program stores it at fp-8.
             ulong key = (uint)slot | ((ulong)namespaceInode << 32);
             int errno = BpfObjects.LookupPerCpu(map, &key, _perCpu);
             if (errno == Interop.Errno.ENOENT)
             {
-                destination[slot] = 0;
+                state.Counts[slot] = 0;
                 continue;
             }
 
             if (errno != 0)
             {
+                // Looked up again at the next read: the slot's host-wide count is not marked as seen.
+                state.HostSeen[slot] = 0;
                 throw new KernelSourceException("BPF_MAP_LOOKUP_ELEM netdrop_reasons_ns", errno);
             }
 
@@ -277,7 +252,39 @@ public sealed class DropReasonCounter : IDisposable
                 sum += value;
             }
 
-            destination[slot] = sum;
+            state.Counts[slot] = sum;
+        }
+
+        state.Counts.CopyTo(destination);
+    }
+
+    private void CheckBuffer(Span<ulong> destination)
+    {
+        ObjectDisposedException.ThrowIf(_map.IsClosed, this);
+        if (destination.Length < Slots)
+        {
+            throw new ArgumentException($"The buffer has {destination.Length} entries; {Slots} are needed.", nameof(destination));
+        }
+    }
+
+    /// <summary>Reads the array's one element (every slot of every possible CPU) and sums each slot over CPUs into <c>_host</c>.</summary>
+    private void ReadHost()
+    {
+        int errno = BpfObjects.LookupPerCpu(_map, 0u, _allCpus);
+        if (errno != 0)
+        {
+            throw new KernelSourceException("BPF_MAP_LOOKUP_ELEM netdrop_reasons", errno);
+        }
+
+        int slots = Slots;
+        _allCpus.AsSpan(0, slots).CopyTo(_host);
+        for (int cpu = 1; cpu < _perCpu.Length; cpu++)
+        {
+            ReadOnlySpan<ulong> values = _allCpus.AsSpan(cpu * slots, slots);
+            for (int slot = 0; slot < slots; slot++)
+            {
+                _host[slot] += values[slot];
+            }
         }
     }
 

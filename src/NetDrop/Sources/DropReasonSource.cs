@@ -7,8 +7,9 @@ namespace NetDrop.Sources;
 /// <summary>
 /// Reads the kernel's per-reason drop counts (the opt-in <see cref="DropReasonCounter"/>: a few-instruction eBPF
 /// program on <c>skb:kfree_skb</c> that counts every freed packet by its <c>enum skb_drop_reason</c> in a per-CPU
-/// map) into the sample: one map read per interval, into a buffer the sample keeps, so its cost does not grow with
-/// the drop rate and a warm read allocates nothing.
+/// map) into the sample, into a buffer the sample keeps: per interval one lookup of the host-wide counts, then one
+/// namespace lookup per reason that moved (<see cref="DropReasonCounter.ReadNamespace"/>; 6-9 µs of CPU on this
+/// project's VM), so its cost does not grow with the drop rate and a warm read allocates nothing.
 /// </summary>
 /// <remarks>
 /// Scope: the tracepoint fires for every namespace on the host. When the counter keys by network namespace (BTF gave

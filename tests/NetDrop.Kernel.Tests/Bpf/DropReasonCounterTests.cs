@@ -144,10 +144,54 @@ public sealed class DropReasonCounterTests
         Assert.Equal((ulong)sentFirst, firstCounts.Aggregate(0UL, (sum, value) => sum + value)); // nothing else died there
     }
 
+    [Fact]
+    public void ReadNamespace_TwoNamespacesReadInTurn_EveryReadShowsItsOwnRunningCount()
+    {
+        using DropReasonCounter counter = DropReasonCounter.Open();
+        using NetworkNamespace first = NetworkNamespace.Create("ndabpf");
+        using NetworkNamespace second = NetworkNamespace.Create("ndabpf");
+        first.Ip("link", "set", "lo", "up");
+        second.Ip("link", "set", "lo", "up");
+        uint a = DropReasonLab.NamespaceInode(first);
+        uint b = DropReasonLab.NamespaceInode(second);
+        int reason = counter.Names.ValueOf("NO_SOCKET");
+
+        // A read looks up only the reasons whose host-wide count moved since that namespace's own last read: reads
+        // with nothing new must keep each namespace's count, and a read after drops must show all of them, whichever
+        // namespace was read in between.
+        Assert.Equal((0UL, 0UL), (Count(counter, a, reason), Count(counter, b, reason)));
+        int sentA = DropReasonLab.SendToClosedPort(first, datagrams: 120);
+        Assert.Equal(((ulong)sentA, 0UL, (ulong)sentA, 0UL, (ulong)sentA),
+            (Count(counter, a, reason), Count(counter, b, reason), Count(counter, a, reason), Count(counter, b, reason), Count(counter, a, reason)));
+        int sentB = DropReasonLab.SendToClosedPort(second, datagrams: 80);
+        Assert.Equal(((ulong)sentB, (ulong)sentA, (ulong)sentB, (ulong)sentA),
+            (Count(counter, b, reason), Count(counter, a, reason), Count(counter, b, reason), Count(counter, a, reason)));
+        int moreA = DropReasonLab.SendToClosedPort(first, datagrams: 30);
+        Assert.Equal(((ulong)(sentA + moreA), (ulong)sentB, (ulong)(sentA + moreA), (ulong)sentB),
+            (Count(counter, a, reason), Count(counter, b, reason), Count(counter, a, reason), Count(counter, b, reason)));
+        Assert.Equal((120, 80, 30), (sentA, sentB, moreA));
+    }
+
+    [Fact]
+    public void ReadNamespace_Warm_AllocatesNothing()
+    {
+        using DropReasonCounter counter = DropReasonCounter.Open();
+        ulong[] counts = new ulong[counter.Slots];
+        uint inode = DropReasonLab.OwnNamespaceInode();
+
+        Assert.Equal(0, Allocations.PerCalls(() => counter.ReadNamespace(inode, counts), warmup: 20, measured: 200));
+    }
+
+    private static ulong Count(DropReasonCounter counter, uint inode, int reason)
+    {
+        ulong[] counts = new ulong[counter.Slots];
+        counter.ReadNamespace(inode, counts);
+        return counts[reason];
+    }
+
     private static ulong[] OwnNamespace(DropReasonCounter counter, NetworkNamespace ns)
     {
-        // The inode the kernel gives the namespace (struct ns_common.inum), as stat(1) shows for its bind mount.
-        uint inode = uint.Parse(ToolRunner.Run("stat", "-Lc", "%i", "/run/netns/" + ns.Name).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        uint inode = DropReasonLab.NamespaceInode(ns);
         ulong[] counts = new ulong[counter.Slots];
         counter.ReadNamespace(inode, counts);
         return counts;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -84,6 +85,20 @@ internal static partial class DropReasonLab
 
             return (sent, received);
         });
+    }
+
+    /// <summary>
+    /// The inode the kernel gives the namespace (struct ns_common.inum), as stat(1) shows for its bind mount under
+    /// /run/netns: the key half the program stores next to the reason.
+    /// </summary>
+    public static uint NamespaceInode(NetworkNamespace ns) =>
+        uint.Parse(ToolRunner.Run("stat", "-Lc", "%i", "/run/netns/" + ns.Name).Trim(), CultureInfo.InvariantCulture);
+
+    /// <summary>The inode of the test process's own network namespace (<c>/proc/self/ns/net</c>, <c>net:[N]</c>).</summary>
+    public static uint OwnNamespaceInode()
+    {
+        string link = new FileInfo("/proc/self/ns/net").LinkTarget ?? throw new InvalidOperationException("/proc/self/ns/net is no link");
+        return uint.Parse(link.AsSpan(5, link.Length - 6), NumberStyles.None, CultureInfo.InvariantCulture);
     }
 
     [LibraryImport("libc", SetLastError = true)]

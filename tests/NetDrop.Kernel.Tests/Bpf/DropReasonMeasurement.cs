@@ -11,7 +11,8 @@ namespace NetDrop.Kernel.Tests.Bpf;
 /// <c>dotnet exec tests/NetDrop.Kernel.Tests/bin/Release/net10.0/NetDrop.Kernel.Tests.dll measure-drop-reasons</c>.
 /// (1) ns per drop of a bounded flood of UDP to a closed port in a namespace of its own, alternating rounds without the
 /// program, with it counting per reason only, and per reason and namespace, the sender pinned to one CPU; (2) the cost of one <see cref="DropReasonCounter.Read"/>
-/// with 0 drops counted and after 1,000,000.
+/// with 0 drops counted and after 1,000,000; (3) the cost of one <see cref="DropReasonCounter.ReadNamespace"/> of the
+/// flood's namespace with nothing moving, and with NO_SOCKET moving between every two reads (each read timed alone).
 /// </summary>
 internal static partial class DropReasonMeasurement
 {
@@ -64,6 +65,33 @@ internal static partial class DropReasonMeasurement
             double atMillion = MicrosecondsPerRead(counter, counts);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Read, thread CPU time ({counter.Slots} slots, {Reads} calls): {atZero:F1} µs with NO_SOCKET at {before:N0}; {atMillion:F1} µs with NO_SOCKET at {counts[noSocket]:N0}"));
+
+            uint inode = DropReasonLab.NamespaceInode(ns);
+            counter.ReadNamespace(inode, counts);
+            long start = ThreadCpuNanoseconds();
+            for (int i = 0; i < Reads; i++)
+            {
+                counter.ReadNamespace(inode, counts);
+            }
+
+            double still = (ThreadCpuNanoseconds() - start) / 1000.0 / Reads;
+            double moving = ns.Run(() =>
+            {
+                using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                var target = new IPEndPoint(IPAddress.Loopback, 9);
+                long reading = 0;
+                for (int i = 0; i < Reads; i++)
+                {
+                    socket.SendTo(new byte[8], target);
+                    long begin = ThreadCpuNanoseconds();
+                    counter.ReadNamespace(inode, counts);
+                    reading += ThreadCpuNanoseconds() - begin;
+                }
+
+                return reading / 1000.0 / Reads;
+            });
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"ReadNamespace, thread CPU time ({Reads} calls): {still:F1} µs with nothing moving; {moving:F1} µs with NO_SOCKET moving between every two reads (NO_SOCKET at {counts[noSocket]:N0} in the namespace)"));
         }
 
         return 0;
