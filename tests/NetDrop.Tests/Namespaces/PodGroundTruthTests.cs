@@ -63,7 +63,7 @@ public sealed class PodGroundTruthTests : IDisposable
         WitnessedPod udp = StartPod(lab, node, 1, "cgroupfs, burstable", udpUid, PodLab.NewContainerId(), (uid, cid) => PodLab.CgroupfsPath("burstable", uid, cid));
         WitnessedPod accept = StartPod(lab, node, 2, "systemd + containerd, burstable, two containers", acceptUid, sandboxId,
             (uid, cid) => PodLab.SystemdPath("burstable", uid, "cri-containerd", cid));
-        accept.AddTask(lab.StartPod(PodLab.SystemdPath("burstable", acceptUid, "cri-containerd", appId), acceptUid, appId, shareNetworkWith: accept.Task));
+        accept.AddTask(lab.StartPod(PodLab.SystemdPath("burstable", acceptUid, "cri-containerd", appId), acceptUid, appId, shareNetworkWith: accept.FirstTask));
         WitnessedPod noRoute = StartPod(lab, node, 3, "systemd + CRI-O, guaranteed", noRouteUid, PodLab.NewContainerId(), (uid, cid) => PodLab.SystemdPath(null, uid, "crio", cid));
         WitnessedPod docker = StartPod(lab, node, 4, "plain Docker, systemd driver", null, dockerId, (_, cid) => PodLab.DockerSystemdPath(cid));
         WitnessedPod quiet = StartPod(lab, node, 5, "cgroupfs, besteffort", quietUid, PodLab.NewContainerId(), (uid, cid) => PodLab.CgroupfsPath("besteffort", uid, cid));
@@ -94,12 +94,15 @@ public sealed class PodGroundTruthTests : IDisposable
 
         // Drops of three categories in four pods, and the node's own; the quiet pod gets nothing.
         DropWitness nodeFlood = DropInducers.FloodUnreadUdpSockets(node, datagramsPerFamily: 100);
-        Induce(udp, PodDropInducers.FloodUnreadUdpSockets(udp.Task, datagramsPerFamily: 300));
-        Induce(accept, PodDropInducers.OverflowAcceptQueue(accept.Task, AcceptQueueClients));
-        Induce(noRoute, PodDropInducers.SendWithoutRoute(noRoute.Task, datagrams: 25));
-        Induce(docker, PodDropInducers.FloodUnreadUdpSockets(docker.Task, datagramsPerFamily: 120));
-        Poll.Until(() => pods.All(pod => pod.Witnessed.All(w => DetailSum(ReadDetail(detailPath), pod, w.Key) >= w.Value)), s_wait,
-            $"the agent to count every pod's witnessed drops: {agent.Describe()}");
+        Induce(udp, PodDropInducers.FloodUnreadUdpSockets(udp.FirstTask, datagramsPerFamily: 300));
+        Induce(accept, PodDropInducers.OverflowAcceptQueue(accept.FirstTask, AcceptQueueClients));
+        Induce(noRoute, PodDropInducers.SendWithoutRoute(noRoute.FirstTask, datagrams: 25));
+        Induce(docker, PodDropInducers.FloodUnreadUdpSockets(docker.FirstTask, datagramsPerFamily: 120));
+        Poll.Until(() =>
+        {
+            List<string[]> rows = ReadDetail(detailPath);
+            return pods.All(pod => pod.Witnessed.All(witnessed => DetailSum(rows, pod, witnessed.Key) >= witnessed.Value));
+        }, s_wait, $"the agent to count every pod's witnessed drops: {agent.Describe()}");
 
         // Churn: two pods appear; one drops and dies before the agent's next sample, one dies having done nothing, and
         // the first UDP pod dies long after its drops were counted.
@@ -116,8 +119,8 @@ public sealed class PodGroundTruthTests : IDisposable
 
         Signals.Send(agent.ProcessId, SIGSTOP);
         Poll.Until(() => ProcessDescriptors.State(agent.ProcessId) == 'T', s_wait, "the agent to stop");
-        Induce(late, PodDropInducers.FloodUnreadUdpSockets(late.Task, datagramsPerFamily: 150));
-        Induce(late, PodDropInducers.SendWithoutRoute(late.Task, datagrams: 11));
+        Induce(late, PodDropInducers.FloodUnreadUdpSockets(late.FirstTask, datagramsPerFamily: 150));
+        Induce(late, PodDropInducers.SendWithoutRoute(late.FirstTask, datagrams: 11));
         WitnessedPod[] killed = [late, lateQuiet, udp];
         foreach (WitnessedPod pod in killed)
         {
@@ -125,13 +128,13 @@ public sealed class PodGroundTruthTests : IDisposable
             pod.Kill();
         }
 
-        Assert.NotEmpty(ProcessDescriptors.OnNetFilesOf(agent.ProcessId, late.Task.Pid)); // what the checks below must see go
+        Assert.NotEmpty(ProcessDescriptors.OnNetFilesOf(agent.ProcessId, late.FirstTask.Pid)); // what the checks below must see go
         Signals.Send(agent.ProcessId, SIGCONT);
 
         foreach (WitnessedPod pod in killed)
         {
-            Poll.Until(() => ProcessDescriptors.OnNetFilesOf(agent.ProcessId, pod.Task.Pid).Count == 0, s_wait,
-                $"the agent to close its descriptors on the dead {pod}: {string.Join(", ", ProcessDescriptors.OnNetFilesOf(agent.ProcessId, pod.Task.Pid))}");
+            Poll.Until(() => ProcessDescriptors.OnNetFilesOf(agent.ProcessId, pod.FirstTask.Pid).Count == 0, s_wait,
+                $"the agent to close its descriptors on the dead {pod}: {string.Join(", ", ProcessDescriptors.OnNetFilesOf(agent.ProcessId, pod.FirstTask.Pid))}");
             Poll.Until(() => !PodLab.HasLink(node, pod.NodeVeth), s_wait,
                 $"{pod}'s veth end {pod.NodeVeth} to leave the node, i.e. the kernel to free the pod's namespace");
         }

@@ -15,7 +15,7 @@ internal sealed class WitnessedPod(string layout, PodLabPod task, string detailS
     public string Layout { get; } = layout;
 
     /// <summary>The pod's first task: the namespace's creator (the sandbox).</summary>
-    public PodLabPod Task { get; } = task;
+    public PodLabPod FirstTask { get; } = task;
 
     /// <summary>Every task in the pod's namespace (a second container joins the first one's).</summary>
     public IReadOnlyList<PodLabPod> Tasks => _tasks;
@@ -38,13 +38,13 @@ internal sealed class WitnessedPod(string layout, PodLabPod task, string detailS
 
     public void AddTask(PodLabPod container) => _tasks.Add(container);
 
-    public void ReadBefore() => Before = NamespaceMibOracle.ReadTask(Task.Pid);
+    public void ReadBefore() => Before = NamespaceMibOracle.ReadTask(FirstTask.Pid);
 
-    public void ReadFinal() => Final = NamespaceMibOracle.ReadTask(Task.Pid);
+    public void ReadFinal() => Final = NamespaceMibOracle.ReadTask(FirstTask.Pid);
 
     /// <summary>This namespace's change of <paramref name="column"/> since <see cref="ReadBefore"/>, read now.</summary>
     public long KernelDeltaNow(string column) =>
-        NamespaceMibOracle.Column(NamespaceMibOracle.ReadTask(Task.Pid), column) - NamespaceMibOracle.Column(Before, column);
+        NamespaceMibOracle.Column(NamespaceMibOracle.ReadTask(FirstTask.Pid), column) - NamespaceMibOracle.Column(Before, column);
 
     public void Witness(DropWitness witness)
     {
@@ -65,5 +65,5 @@ internal sealed class WitnessedPod(string layout, PodLabPod task, string detailS
         }
     }
 
-    public override string ToString() => $"{Layout} pod {DetailKey} (pid {Task.Pid})";
+    public override string ToString() => $"{Layout} pod {DetailKey} (pid {FirstTask.Pid})";
 }
