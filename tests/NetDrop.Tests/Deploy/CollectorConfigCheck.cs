@@ -29,6 +29,12 @@ internal static class CollectorConfigCheck
         [("processor", "filter")] = ["error_mode", "trace_conditions", "metric_conditions", "log_conditions", "profile_conditions"],
         [("processor", "transform")] = ["error_mode", "trace_statements", "metric_statements", "log_statements", "profile_statements", "flatten_data"],
         [("processor", "delta_to_cumulative")] = ["max_stale", "max_streams"],
+        [("processor", "groupbyattrs")] = ["keys"],
+        [("processor", "k8s_attributes")] =
+        [
+            "auth_type", "context", "passthrough", "extract", "filter", "pod_association", "exclude", "wait_for_metadata",
+            "wait_for_metadata_timeout",
+        ],
         [("connector", "count")] = ["spans", "spanevents", "metrics", "datapoints", "logs", "profiles"],
         [("exporter", "prometheus_remote_write")] =
         [

@@ -22,6 +22,8 @@ public sealed class CollectorConfigTests
 
     private static readonly string[] s_sections = ["receivers", "processors", "exporters", "connectors", "extensions"];
 
+    private static readonly string[] s_readVerbs = ["get", "list", "watch"];
+
     public static TheoryData<string> Shipped => new(ShippedCollectorConfig.All().Select(config => config.Source));
 
     [Fact]
@@ -94,6 +96,9 @@ public sealed class CollectorConfigTests
         Assert.True(k8s.Contains("connector", "count"));
         Assert.True(contrib.Contains("receiver", "otlp"));
         Assert.False(contrib.Contains("exporter", "alertmanager"));
+        Assert.True(contrib.Contains("processor", "groupbyattrs")); // processor/groupbyattrsprocessor/metadata.yaml: type: groupbyattrs
+        Assert.True(k8s.Contains("processor", "groupbyattrs"));
+        Assert.Equal("k8s_attributes", contrib.ReplacementOf("processor", "k8sattributes"));
         Assert.Equal(242, contrib.Types.Count + contrib.UnvendoredModules);
         Assert.Equal(69, k8s.Types.Count + k8s.UnvendoredModules);
     }
@@ -255,6 +260,120 @@ public sealed class CollectorConfigTests
         Assert.EndsWith(":4317", RenderedChart.Render().EnvValue("NETDROP_OTLP_ENDPOINT"), StringComparison.Ordinal);
         Assert.EndsWith(":4318", RenderedChart.Render("--set", "otlp.protocol=http/protobuf").EnvValue("NETDROP_OTLP_ENDPOINT"), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [MemberData(nameof(Shipped))]
+    public void ShippedConfig_AssociatesPodsByUidOnlyAfterMovingTheUidToTheResource(string source)
+    {
+        // k8s_attributes reads resource attributes only; NetDrop's k8s.pod.uid of a dropping pod is a data point / log
+        // record attribute (NetDropMetrics.AddOwner), so a k8s_attributes that associates by it finds the agent's own
+        // pod unless a groupbyattrs with keys [k8s.pod.uid] ran before it in the same pipeline.
+        YamlMappingNode config = Find(source).Config;
+        foreach ((YamlNode name, YamlNode node) in config.Map("service").Map("pipelines").Children)
+        {
+            var pipeline = (YamlMappingNode)node;
+            string[] processors = pipeline.Has("processors") ? [.. pipeline.Seq("processors").Strings()] : [];
+            for (int i = 0; i < processors.Length; i++)
+            {
+                if (processors[i].Split('/', 2)[0] != "k8s_attributes" || !AssociatesByPodUid(config.Map("processors").Map(processors[i])))
+                {
+                    continue;
+                }
+
+                Assert.True(
+                    processors[..i].Any(earlier => earlier.Split('/', 2)[0] == "groupbyattrs" && GroupsByPodUid(config.Map("processors").Get(earlier))),
+                    $"{source}: pipeline '{name}' runs {processors[i]} (pod association by resource k8s.pod.uid) without a groupbyattrs keyed by k8s.pod.uid before it");
+            }
+        }
+    }
+
+    [Fact]
+    public void DaemonsetValues_GiveEveryNetdropPipelineThePodOfItsPodUid()
+    {
+        YamlMappingNode config = Find("k8s/collector/opentelemetry-collector-values.yaml").Config;
+        YamlMappingNode processors = config.Map("processors");
+        YamlMappingNode pipelines = config.Map("service").Map("pipelines");
+
+        // Both pipelines that take the agent's OTLP: its metrics (route B) and its CRIT records (route A's count).
+        foreach (string name in (string[])["metrics", "logs/netdrop-crit"])
+        {
+            string[] order = [.. pipelines.Map(name).Seq("processors").Strings()];
+            int remember = Array.IndexOf(order, "transform/netdrop-agent-pod");
+            int group = Array.IndexOf(order, "groupbyattrs/netdrop-pod");
+            int cleanUp = Array.IndexOf(order, "transform/netdrop-pod");
+            int attribute = Array.IndexOf(order, "k8s_attributes/netdrop-pod");
+            Assert.True(remember >= 0 && remember < group && group < cleanUp && cleanUp < attribute, $"pipeline '{name}': {string.Join(", ", order)}");
+            if (name == "logs/netdrop-crit")
+            {
+                Assert.True(Array.IndexOf(order, "filter/netdrop-crit") < remember, "the CRIT filter runs first");
+            }
+        }
+
+        Assert.Equal(["k8s.pod.uid"], processors.Map("groupbyattrs/netdrop-pod").Seq("keys").Strings());
+        YamlMappingNode k8s = processors.Map("k8s_attributes/netdrop-pod");
+        Assert.True(AssociatesByPodUid(k8s));
+        Assert.Single(k8s.Seq("pod_association").Maps());
+        Assert.Equal("false", k8s.Str("passthrough"));
+        Assert.Equal("OTEL_K8S_NODE_NAME", k8s.Map("filter").Str("node_from_env_var")); // opentelemetry-collector chart 0.170.0's _pod.tpl sets it in every mode
+        string[] extracted = [.. k8s.Map("extract").Seq("metadata").Strings()];
+        Assert.Contains("k8s.pod.name", extracted);
+        Assert.Contains("k8s.namespace.name", extracted);
+
+        // The agent's resource, as the netdrop chart sets it (OTEL_RESOURCE_ATTRIBUTES): on a resource that groupbyattrs
+        // gave another pod's uid, every k8s.* attribute of the agent's own pod but the node must be gone before
+        // k8s_attributes, which only fills attributes that are not set (setResourceAttribute(), processor.go).
+        string[] agentPodAttributes =
+        [
+            .. RenderedChart.Render().EnvValue("OTEL_RESOURCE_ATTRIBUTES")!.Split(',')
+                .Select(pair => pair.Split('=', 2)[0])
+                .Where(key => key.StartsWith("k8s.", StringComparison.Ordinal) && key is not ("k8s.node.name" or "k8s.pod.uid")),
+        ];
+        Assert.Contains("k8s.pod.name", agentPodAttributes);
+        YamlMappingNode clean = processors.Map("transform/netdrop-pod");
+        foreach (string signal in (string[])["metric_statements", "log_statements"])
+        {
+            YamlMappingNode onOtherPods = clean.Seq(signal).Maps().Single(group => group.Has("conditions"));
+            Assert.Equal("resource", onOtherPods.Str("context"));
+            Assert.Equal(
+                ["resource.attributes[\"netdrop.agent.k8s.pod.uid\"] != nil and resource.attributes[\"k8s.pod.uid\"] != resource.attributes[\"netdrop.agent.k8s.pod.uid\"]"],
+                onOtherPods.Seq("conditions").Strings());
+            Assert.Equal(agentPodAttributes.Select(key => $"delete_key(resource.attributes, \"{key}\")").Order(StringComparer.Ordinal),
+                onOtherPods.Seq("statements").Strings().Order(StringComparer.Ordinal));
+            Assert.Contains(clean.Seq(signal).Maps().Where(group => !group.Has("conditions")).SelectMany(group => group.Seq("statements").Strings()),
+                statement => statement == "delete_key(resource.attributes, \"netdrop.agent.k8s.pod.uid\")");
+            Assert.Contains(processors.Map("transform/netdrop-agent-pod").Seq(signal).Maps().Single().Seq("statements").Strings(),
+                statement => statement.StartsWith("set(resource.attributes[\"netdrop.agent.k8s.pod.uid\"], resource.attributes[\"k8s.pod.uid\"])", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void DaemonsetValues_LetTheCollectorReadPodsNamespacesAndReplicaSets()
+    {
+        // opentelemetry-collector chart 0.170.0 (templates/clusterrole.yaml): clusterRole.create with rules makes the
+        // ClusterRole and its binding to the collector's service account (created by default); these are the rules its
+        // presets.kubernetesAttributes would add. The preset itself stays off: it prepends a k8s_attributes of its own
+        // to the pipeline named "metrics", before the pod uid is on the resource.
+        YamlMappingNode values = YamlNodes.LoadFile(RepositoryRoot.Combine("k8s", "collector", "opentelemetry-collector-values.yaml"));
+
+        Assert.False(values.Map("presets").Has("kubernetesAttributes") && values.Map("presets").Map("kubernetesAttributes").Str("enabled") == "true");
+        YamlMappingNode role = values.Map("clusterRole");
+        Assert.Equal("true", role.Str("create"));
+        YamlMappingNode[] rules = [.. role.Seq("rules").Maps()];
+        foreach ((string group, string resource) in new[] { ("", "pods"), ("", "namespaces"), ("apps", "replicasets") })
+        {
+            Assert.Contains(rules, rule => rule.Seq("apiGroups").Strings().Contains(group)
+                && rule.Seq("resources").Strings().Contains(resource)
+                && s_readVerbs.All(verb => rule.Seq("verbs").Strings().Contains(verb)));
+        }
+    }
+
+    private static bool AssociatesByPodUid(YamlMappingNode k8sAttributes) =>
+        k8sAttributes.Has("pod_association")
+        && k8sAttributes.Seq("pod_association").Maps().Any(association => association.Seq("sources").Maps()
+            .Any(source => source.Str("from") == "resource_attribute" && source.Str("name") == "k8s.pod.uid"));
+
+    private static bool GroupsByPodUid(YamlNode groupByAttrs) =>
+        groupByAttrs is YamlMappingNode map && map.Has("keys") && map.Seq("keys").Strings().Contains("k8s.pod.uid");
 
     private static void AssertRouteA(YamlMappingNode config)
     {
