@@ -57,7 +57,8 @@ internal static class NetDropHost
                 session.Registry,
                 session.Options.PerCpu,
                 () => session.LastSampleSeconds,
-                session.Health.FailureCountOf));
+                session.Health.FailureCountOf,
+                readers: (exportEnabled ? 1 : 0) + (prometheus is not null ? 1 : 0)));
         }
 
         if (exportEnabled)

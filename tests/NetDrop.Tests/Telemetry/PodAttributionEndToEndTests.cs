@@ -110,12 +110,15 @@ public sealed class PodAttributionEndToEndTests : IDisposable
     }
 
     /// <summary>
-    /// With delta temporality a pod's series is exported only for intervals it dropped in, so once the pod is gone its
-    /// series is too. (With the default cumulative temporality the SDK exports every series it ever had until the agent
-    /// restarts: set this test's temporality to cumulative and the last assertion fails.)
+    /// A pod's series ends with its pod, whatever the temporality: its drops are counted once (the deltas sum to them,
+    /// or the cumulative total is them, never more after the kill), and once the namespace's last reading has been
+    /// exported no export carries the series. With a synchronous counter the cumulative case fails: the SDK exports
+    /// every series it ever had until the agent restarts.
     /// </summary>
-    [Fact]
-    public async Task PodKilledAfterDropping_DeltaSeriesCountsItsDropsOnceThenIsNoLongerExported()
+    [Theory]
+    [InlineData("delta")]
+    [InlineData("cumulative")]
+    public async Task PodKilledAfterDropping_SeriesCountsItsDropsOnceThenIsNoLongerExported(string temporality)
     {
         using var lab = new PodLab();
         string uid = PodLab.NewPodUid();
@@ -123,29 +126,34 @@ public sealed class PodAttributionEndToEndTests : IDisposable
         _ = pod.Exec("ip", "link", "set", "lo", "up");
 
         await using var sink = new OtlpMetricsSink();
-        string csv = Path.Join(_directory, "churn.log");
-        using MonitorProcess agent = MonitorProcess.StartHere(csv, Environment(Guid.NewGuid().ToString("N"), sink, temporality: "delta"),
+        string csv = Path.Join(_directory, "churn-" + temporality + ".log");
+        using MonitorProcess agent = MonitorProcess.StartHere(csv, Environment(Guid.NewGuid().ToString("N"), sink, temporality),
             "monitor", "-i", "lo", "--interval", "0.5", "--threshold", "100", "--csv", csv, "--no-color");
         agent.WaitForRows(2, s_timeout);
 
         (long refused, long kernel) = FloodUdpIn(pod);
         Assert.Equal(refused, kernel);
-        Poll.Until(() => DeltaSum(sink.Points(), uid) >= refused, s_timeout, "the pod's udp_rcvbuf deltas in the exported metrics", everyMilliseconds: 200);
+        Poll.Until(() => PodTotal(sink.Points(), uid, temporality) >= refused, s_timeout, "the pod's udp_rcvbuf in the exported metrics", everyMilliseconds: 200);
 
         pod.Kill();
         int exportsAtKill = sink.Exports;
-        // Several intervals and exports after the kill: the namespace's last reading and its release (one sample), then
-        // exports with nothing for it.
-        agent.WaitForRows(agent.CompletedRows() + 6, s_timeout);
-        Poll.Until(() => sink.Exports >= exportsAtKill + 4, s_timeout, "four more metric exports after the kill", everyMilliseconds: 200);
+        // The namespace's last reading (the first sample after the kill) and one row more; an export collected before
+        // that may still be on its way, so the series may be in one export after this count, never in a later one.
+        agent.WaitForRows(agent.CompletedRows() + 3, s_timeout);
+        int exportsAfterLastReading = sink.Exports;
+        Poll.Until(() => sink.Exports >= exportsAfterLastReading + 4, s_timeout, "four more metric exports after the pod's last reading", everyMilliseconds: 200);
         Signals.Send(agent.ProcessId, Signals.SIGTERM);
         Assert.Equal(0, agent.WaitForExit(s_timeout));
 
         IReadOnlyList<ExportedDataPoint> points = sink.Points();
         ExportedDataPoint[] series = [.. points.Where(point => point.Metric == PacketDropped && point.AttributeOrNull(PodUid) == uid)];
-        Assert.All(series, point => Assert.Equal(ExportedTemporality.Delta, point.Temporality));
-        Assert.Equal(refused, DeltaSum(points, uid)); // counted once: no delta again at the namespace's last reading
-        Assert.All(series, point => Assert.True(point.Export < exportsAtKill, $"export {point.Export} (after the kill, at export {exportsAtKill}) still carries the dead pod's series"));
+        ExportedTemporality expected = temporality == "delta" ? ExportedTemporality.Delta : ExportedTemporality.Cumulative;
+        Assert.All(series, point => Assert.Equal(expected, point.Temporality));
+        Assert.Equal(refused, PodTotal(points, uid, temporality)); // counted once: nothing again at the namespace's last reading
+        Assert.All(series.Where(point => point.Export >= exportsAtKill), point => Assert.True(
+            temporality == "delta" ? point.Value == 0 : point.Value == refused, $"export {point.Export} after the kill shows {point.Value}: a false spike"));
+        Assert.All(series, point => Assert.True(point.Export <= exportsAfterLastReading + 1,
+            $"export {point.Export} (the pod's last reading was before export {exportsAfterLastReading}) still carries the dead pod's series"));
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
@@ -198,8 +206,12 @@ public sealed class PodAttributionEndToEndTests : IDisposable
 
     private static long LastValue(OtlpMetricsSink sink, string ownerKey, string owner) => LastPoint(sink.Points(), ownerKey, owner)?.Value ?? -1;
 
-    private static long DeltaSum(IReadOnlyList<ExportedDataPoint> points, string uid) =>
-        points.Where(point => point.Metric == PacketDropped && point.AttributeOrNull(Category) == "udp_rcvbuf" && point.AttributeOrNull(PodUid) == uid).Sum(point => point.Value);
+    /// <summary>The pod's udp_rcvbuf as exported so far: the deltas' sum, or the last cumulative total (0 before any).</summary>
+    private static long PodTotal(IReadOnlyList<ExportedDataPoint> points, string uid, string temporality)
+    {
+        IEnumerable<ExportedDataPoint> series = points.Where(point => point.Metric == PacketDropped && point.AttributeOrNull(Category) == "udp_rcvbuf" && point.AttributeOrNull(PodUid) == uid);
+        return temporality == "delta" ? series.Sum(point => point.Value) : series.LastOrDefault()?.Value ?? 0;
+    }
 
     private static List<StoredLogRecord> Crit(JsonElement root, string instance) =>
         [.. StoredLogRecord.FromLogsResponse(root).Where(record => record.EventName == "netdrop.crit"

@@ -7,21 +7,29 @@ using NetDrop.Deltas;
 namespace NetDrop.Sinks.Telemetry;
 
 /// <summary>
-/// Publishes each interval's deltas as OpenTelemetry metrics. Policy: synchronous counters that <c>Add</c> the
-/// engine's reset-corrected deltas once per series per interval, so the sum of everything exported equals the sum of
-/// the CSV, exactly; the SDK keeps the cumulative (or delta) totals and the export schedule is its own.
+/// Publishes each interval's deltas as OpenTelemetry metrics. Policy: the engine's reset-corrected deltas are added
+/// once per series per interval, so the sum of everything exported equals the sum of the CSV, exactly; the export
+/// schedule and temporality are the SDK's.
 /// </summary>
 /// <remarks>
-/// <c>netdrop.crit.intervals</c> is the exception, an observable counter, because it is what alerts read: a series
-/// must be exported at 0 before its first CRIT, or <c>increase(...[5m]) &gt; 0</c> sees a series born at 1 and misses
-/// that CRIT (after every start, restart, or interface appearing). See <see cref="CritIntervalSeries"/>.
+/// <para>
+/// <c>netdrop.packet.dropped</c> and <c>netdrop.pressure</c> are observable counters over totals kept here
+/// (<see cref="SeriesTotals"/>), so that another namespace's series ends with its namespace, whatever the temporality:
+/// a synchronous counter's series would be exported until restart. The other counters have a fixed set of series
+/// (interfaces, sources, reasons that ever moved) and stay synchronous.
+/// </para>
+/// <para>
+/// <c>netdrop.crit.intervals</c> is observable too, because it is what alerts read: a series must be exported at 0
+/// before its first CRIT, or <c>increase(...[5m]) &gt; 0</c> sees a series born at 1 and misses that CRIT (after every
+/// start, restart, or interface appearing). See <see cref="CritIntervalSeries"/>.
+/// </para>
 /// </remarks>
 internal sealed class NetDropMetrics : IIntervalSink, IDisposable
 {
     private readonly Meter _meter;
-    private readonly Counter<long> _dropped;
+    private readonly SeriesTotals _dropped;
     private readonly Counter<long> _systemDropped;
-    private readonly Counter<long> _pressure;
+    private readonly SeriesTotals _pressure;
     private readonly Gauge<int> _severity;
     private readonly CritIntervalSeries _critIntervals = new();
     private readonly Histogram<double> _sampleDuration;
@@ -36,7 +44,13 @@ internal sealed class NetDropMetrics : IIntervalSink, IDisposable
 
     private static readonly SourceId[] s_sources = Enum.GetValues<SourceId>();
 
-    public NetDropMetrics(IMeterFactory meterFactory, InterfaceRegistry registry, bool perCpu, Func<double> lastSampleSeconds, Func<SourceId, long> sourceFailures)
+    /// <param name="meterFactory">The host's meter factory.</param>
+    /// <param name="registry">Interface names by series.</param>
+    /// <param name="perCpu">Whether softirq drops are split by CPU.</param>
+    /// <param name="lastSampleSeconds">How long the last sample took.</param>
+    /// <param name="sourceFailures">Failed reads so far, by source.</param>
+    /// <param name="readers">How many metric readers collect (OTLP, Prometheus): a dead namespace's series is dropped once each saw its final total.</param>
+    public NetDropMetrics(IMeterFactory meterFactory, InterfaceRegistry registry, bool perCpu, Func<double> lastSampleSeconds, Func<SourceId, long> sourceFailures, int readers = 1)
     {
         _meter = meterFactory.Create(new MeterOptions(NetDropSemanticConventions.MeterName)
         {
@@ -47,11 +61,13 @@ internal sealed class NetDropMetrics : IIntervalSink, IDisposable
         _perCpu = perCpu;
         _lastSampleSeconds = lastSampleSeconds;
         _sourceFailures = sourceFailures;
-        _dropped = _meter.CreateCounter<long>(NetDropSemanticConventions.PacketDropped, NetDropSemanticConventions.UnitPacket,
+        _dropped = new SeriesTotals(readers);
+        _pressure = new SeriesTotals(readers);
+        _meter.CreateObservableCounter(NetDropSemanticConventions.PacketDropped, _dropped.Observe, NetDropSemanticConventions.UnitPacket,
             "Packets the kernel dropped, by drop category (the CSV column names) and, for interface categories, interface.");
         _systemDropped = _meter.CreateCounter<long>(NetDropSemanticConventions.SystemPacketDropped, NetDropSemanticConventions.UnitPacket,
             "Packets dropped by a network interface, by direction (rtnl rx_dropped / tx_dropped).");
-        _pressure = _meter.CreateCounter<long>(NetDropSemanticConventions.Pressure, NetDropSemanticConventions.UnitEvent,
+        _meter.CreateObservableCounter(NetDropSemanticConventions.Pressure, _pressure.Observe, NetDropSemanticConventions.UnitEvent,
             "Signs of pressure that are not drops (TCP collapse, softnet time squeeze, prune calls, SYN cookies).");
         _severity = _meter.CreateGauge<int>(NetDropSemanticConventions.IntervalSeverity, unit: null,
             "Severity of the last interval: 0 OK, 1 WARN, 2 CRIT.");
@@ -87,11 +103,12 @@ internal sealed class NetDropMetrics : IIntervalSink, IDisposable
                 // Per-CPU detail is for the softirq drops (which CPU's backlog overflowed); the squeeze stays one series.
                 foreach (SoftnetDelta cpu in report.Cpus)
                 {
-                    _dropped.Add((long)IntervalReport.ValueOf(cpu, category), new TagList
+                    var key = new SeriesKey(category.Id, null, cpu.Cpu, 0);
+                    long value = (long)IntervalReport.ValueOf(cpu, category);
+                    if (!_dropped.TryAdd(key, value))
                     {
-                        { NetDropSemanticConventions.AttributeCategory, category.Column },
-                        { NetDropSemanticConventions.AttributeCpu, cpu.Cpu },
-                    });
+                        _dropped.Create(key, value, [CategoryTag(category), new(NetDropSemanticConventions.AttributeCpu, cpu.Cpu)]);
+                    }
                 }
             }
             else if (category.Scope == CategoryScope.Namespace && report.Namespaces.Count > 0)
@@ -100,8 +117,16 @@ internal sealed class NetDropMetrics : IIntervalSink, IDisposable
             }
             else
             {
-                Counter<long> counter = category.IsDrop ? _dropped : _pressure;
-                counter.Add((long)report[category], new KeyValuePair<string, object?>(NetDropSemanticConventions.AttributeCategory, category.Column));
+                AddNodeSeries(category, (long)report[category]);
+            }
+        }
+
+        foreach (NamespaceDelta gone in report.Namespaces)
+        {
+            if (gone.IsLastInterval)
+            {
+                _dropped.RetireNamespace(gone.NamespaceId);
+                _pressure.RetireNamespace(gone.NamespaceId);
             }
         }
 
@@ -157,28 +182,38 @@ internal sealed class NetDropMetrics : IIntervalSink, IDisposable
 
     /// <summary>
     /// A socket-layer category: the node's own namespace on the series without owner attributes, every other namespace
-    /// that dropped this interval on a series of its own (<c>k8s.pod.uid</c>, else <c>container.id</c>, else
-    /// <c>process.pid</c> + <c>process.executable.name</c>). Summed over series, the category's value, each drop once.
-    /// NOTE: a series is created only by a namespace that dropped; with cumulative temporality (the default) the SDK
-    /// keeps exporting a created series' total until the agent restarts, with delta it stops when the pod does.
+    /// that dropped on a series of its own (<c>k8s.pod.uid</c>, else <c>container.id</c>, else <c>process.pid</c> +
+    /// <c>process.executable.name</c>). Summed over series, the category's value, each drop once. A namespace's series
+    /// is created by its first drop and ends after its namespace's last interval (<see cref="SeriesTotals"/>).
     /// </summary>
     private void WriteNamespaceCategory(IntervalReport report, DropCategory category)
     {
-        Counter<long> counter = category.IsDrop ? _dropped : _pressure;
-        counter.Add((long)report.NodeOwnValueOf(category), new KeyValuePair<string, object?>(NetDropSemanticConventions.AttributeCategory, category.Column));
+        AddNodeSeries(category, (long)report.NodeOwnValueOf(category));
+        SeriesTotals totals = category.IsDrop ? _dropped : _pressure;
         foreach (NamespaceDelta delta in report.Namespaces)
         {
-            ulong value = IntervalReport.ValueOf(delta, category);
-            if (value == 0)
+            long value = (long)IntervalReport.ValueOf(delta, category);
+            var key = new SeriesKey(category.Id, null, -1, delta.NamespaceId);
+            if (!totals.TryAdd(key, value) && value != 0)
             {
-                continue;
+                var tags = new TagList { CategoryTag(category) };
+                AddOwner(ref tags, delta.Owner);
+                totals.Create(key, value, [.. tags]);
             }
-
-            var tags = new TagList { { NetDropSemanticConventions.AttributeCategory, category.Column } };
-            AddOwner(ref tags, delta.Owner);
-            counter.Add((long)value, tags);
         }
     }
+
+    private void AddNodeSeries(DropCategory category, long value)
+    {
+        SeriesTotals totals = category.IsDrop ? _dropped : _pressure;
+        var key = new SeriesKey(category.Id, null, -1, 0);
+        if (!totals.TryAdd(key, value))
+        {
+            totals.Create(key, value, [CategoryTag(category)]);
+        }
+    }
+
+    private static KeyValuePair<string, object?> CategoryTag(DropCategory category) => new(NetDropSemanticConventions.AttributeCategory, category.Column);
 
     /// <summary>The attributes that name a namespace's owner, as on metric series and CRIT records.</summary>
     internal static void AddOwner(ref TagList tags, Kernel.Namespaces.NamespaceOwner owner)
@@ -204,11 +239,13 @@ internal sealed class NetDropMetrics : IIntervalSink, IDisposable
         {
             ulong value = report.ValueOf(delta, category);
             string name = _registry.NameOf(delta.Series);
-            (category.IsDrop ? _dropped : _pressure).Add((long)value, new TagList
+            SeriesTotals totals = category.IsDrop ? _dropped : _pressure;
+            var key = new SeriesKey(category.Id, name, -1, 0);
+            if (!totals.TryAdd(key, (long)value))
             {
-                { NetDropSemanticConventions.AttributeCategory, category.Column },
-                { NetDropSemanticConventions.AttributeInterface, name },
-            });
+                totals.Create(key, (long)value, [CategoryTag(category), new(NetDropSemanticConventions.AttributeInterface, name)]);
+            }
+
             if (category.Direction != NetworkIoDirection.None)
             {
                 // Semantic conventions measure system.network.packet.dropped as /proc/net/dev's drop columns, which
