@@ -40,7 +40,8 @@ internal static class ConfigKeys
     /// How often the other namespaces (with <c>namespaces: all</c>) are scanned and read: every
     /// <see cref="NetDrop.Sources.NamespaceCounterSource.SamplesPerRead"/>-th sample, never further apart than this (the
     /// node's own namespace is read every sample). 10 s, every second sample at the 5 s default: 110 pod namespaces
-    /// read every 5 s cost 0.30% of one core, over the 0.25% budget (bench/README.md, "110 pod namespaces").
+    /// read every 5 s cost 0.30–0.37% of one core, over the 0.25% budget; every 10 s, 0.14–0.18% (bench/README.md,
+    /// "110 pod namespaces").
     /// </summary>
     public static readonly DurationKey NamespaceInterval = new("namespace_interval", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1));
 

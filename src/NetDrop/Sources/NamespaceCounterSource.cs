@@ -18,9 +18,10 @@ namespace NetDrop.Sources;
 /// <see cref="Sample.NamespacesRead"/> false, so <see cref="Deltas.NamespaceDeltas"/> keeps each namespace's last
 /// reading as its baseline and the next read's delta covers everything since. Why a cadence: the scan costs ~2 ms
 /// for ~1,000 processes and each namespace's files ~80-170 µs (the kernel formatting them as text), so 110
-/// namespaces read every 5 s cost 0.30% of one core, over the 0.25% budget (bench/README.md). The price: a new
-/// namespace is found (and its baseline taken) within one <c>namespace_interval</c> of its first task rather than one
-/// interval, and what it drops before that first read is not counted.
+/// namespaces read every 5 s cost 0.30–0.37% of one core, over the 0.25% budget, and 0.14–0.18% every 10 s
+/// (bench/README.md). The price: a new namespace is found (and its baseline taken) within one
+/// <c>namespace_interval</c> of its first task rather than one interval, and what it drops before that first read is
+/// not counted.
 /// </para>
 /// <para>
 /// A namespace whose last task exited since the previous read (<see cref="NetworkNamespaceScanner.Vanished"/>) is
