@@ -15,6 +15,7 @@ paths:
   sys: /host/sys
 link_source: {{ .Values.config.linkSource }}
 namespaces: {{ .Values.config.namespaces }}
+namespace_interval: {{ .Values.config.namespaceInterval }}
 csv:
   {{- if .Values.csv.enabled }}
   path: {{ printf "%s/%s" (include "netdrop.csvDirectory" .) .Values.csv.fileName | quote }}

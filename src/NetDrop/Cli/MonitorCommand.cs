@@ -26,6 +26,11 @@ internal static class MonitorCommand
         Description = $"Seconds between samples; fractions (0.5) and units (500ms, 1m) allowed, {ConfigKeys.Interval.RangeText}. {DefaultOf(ConfigKeys.Interval)}",
     };
 
+    private static readonly Option<string> s_namespaceInterval = new("--namespace-interval")
+    {
+        Description = $"At most this long between two reads of the other network namespaces (pods, containers), in whole intervals; the node's own is read every interval. {ConfigKeys.NamespaceInterval.RangeText}. {DefaultOf(ConfigKeys.NamespaceInterval)}",
+    };
+
     private static readonly Option<string> s_csv = new("--csv")
     {
         Description = $"CSV log to append one row per interval to (the seed's columns first). {DefaultOf(ConfigKeys.CsvPath)}",
@@ -136,6 +141,7 @@ internal static class MonitorCommand
         command.Options.Add(s_interface);
         command.Options.Add(s_exclude);
         command.Options.Add(s_interval);
+        command.Options.Add(s_namespaceInterval);
         command.Options.Add(s_csv);
         command.Options.Add(s_noCsv);
         command.Options.Add(s_csvDetail);
@@ -145,6 +151,7 @@ internal static class MonitorCommand
             AddList(entries, ConfigKeys.Interfaces, result.GetValue(s_interface), "--interface");
             AddList(entries, ConfigKeys.Exclude, result.GetValue(s_exclude), "--exclude");
             Add(entries, ConfigKeys.Interval, result.GetValue(s_interval), "--interval");
+            Add(entries, ConfigKeys.NamespaceInterval, result.GetValue(s_namespaceInterval), "--namespace-interval");
             Add(entries, ConfigKeys.CsvPath, result.GetValue(s_csv), "--csv");
             Add(entries, ConfigKeys.CsvPath, result.GetValue(s_noCsv) ? "" : null, "--no-csv");
             Add(entries, ConfigKeys.CsvDetailPath, result.GetValue(s_csvDetail), "--csv-detail");

@@ -47,6 +47,9 @@ internal sealed class MonitorOptions
     /// <summary>Read every network namespace (true, <c>namespaces: all</c>) or the node's own only. <see cref="ConfigKeys.Namespaces"/>.</summary>
     public bool AllNamespaces { get; set; } = NetDropConfiguration.AllNamespacesOf(ConfigKeys.Namespaces.Default);
 
+    /// <summary>At most this long between two reads of the other namespaces (a whole number of intervals). <see cref="ConfigKeys.NamespaceInterval"/>.</summary>
+    public TimeSpan NamespaceInterval { get; set; } = ConfigKeys.NamespaceInterval.Default;
+
     /// <summary>Rotate the CSV when it grows past this many bytes; 0 leaves rotation to logrotate. <see cref="ConfigKeys.CsvMaxSizeMb"/>.</summary>
     public long CsvMaxSizeBytes { get; set; } = ConfigKeys.CsvMaxSizeMb.Default!.Value * 1024 * 1024;
 

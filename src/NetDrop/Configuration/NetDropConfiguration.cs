@@ -72,6 +72,7 @@ internal sealed class NetDropConfiguration
             SysRoot = NonEmpty(ConfigKeys.SysRoot),
             LinkSource = LinkSourceOf(Choice(ConfigKeys.LinkSource)),
             AllNamespaces = AllNamespacesOf(Choice(ConfigKeys.Namespaces)),
+            NamespaceInterval = Duration(ConfigKeys.NamespaceInterval),
             CsvPath = Text(ConfigKeys.CsvPath) is { Length: > 0 } csv ? csv : null,
             CsvDetailPath = Text(ConfigKeys.CsvDetailPath) is { Length: > 0 } detail ? detail : null,
             CsvMaxSizeBytes = Integer(ConfigKeys.CsvMaxSizeMb) * 1024 * 1024,

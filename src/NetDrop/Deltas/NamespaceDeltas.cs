@@ -18,6 +18,12 @@ namespace NetDrop.Deltas;
 /// delta counted, and is in no later sample: each drop once.
 /// </para>
 /// <para>
+/// "The previous sample" is the previous one that read the namespaces (<see cref="Sample.NamespacesRead"/>): a
+/// sample between two reads of the <c>namespace_interval</c> cadence adds nothing for them and carries their last
+/// readings forward, so the next read's delta covers every sample since and the node's value gets each namespace's
+/// drops in the interval they are read, once.
+/// </para>
+/// <para>
 /// A per-namespace category is a scalar one all of whose counters <see cref="NamespaceCounterSource"/> reads in every
 /// namespace (TcpExt, Tcp, Udp, Ip of netstat/snmp; Udp6, Ip6 of snmp6). A counter a namespace's file lacks leaves that
 /// category out for that namespace this interval; it does not make the node's category unavailable.
@@ -46,11 +52,24 @@ internal sealed class NamespaceDeltas
     /// <returns>The namespaces' drops this interval that are in two drop columns at once, to be counted once in the total.</returns>
     public ulong Compute(Sample previous, Sample current, IntervalReport report)
     {
+        if (!current.NamespacesRead)
+        {
+            // Not read this sample (the namespace_interval cadence, or a failed read): no namespace vanished, each
+            // one's last reading is carried over as the baseline of the next read, whose delta covers the whole gap.
+            current.CarryNamespacesFrom(previous);
+            return 0;
+        }
+
         ReadOnlySpan<NamespaceReading> before = previous.Namespaces;
         _previousById.Clear();
         for (int i = 0; i < before.Length; i++)
         {
-            _previousById[before[i].Id] = i;
+            // A last read is nobody's baseline: its namespace was released after it, and procfs hands the freed inode
+            // number (the id) to the next namespace created (proc_alloc_inum, ida_alloc_max: lowest free first).
+            if (!before[i].IsLastRead)
+            {
+                _previousById[before[i].Id] = i;
+            }
         }
 
         ulong countedInAnotherColumn = 0;

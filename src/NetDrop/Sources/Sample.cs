@@ -46,6 +46,14 @@ internal sealed class Sample
     /// <summary>How many other network namespaces this sample read (<see cref="NamespaceCounterSource"/>).</summary>
     public int NamespaceCount { get; private set; }
 
+    /// <summary>
+    /// Whether this sample scanned and read the other network namespaces. False between two reads of the
+    /// <c>namespace_interval</c> cadence (and when the read failed or <c>namespaces: host</c>): then
+    /// <see cref="Namespaces"/> is not "no namespace", only "not read", and holds, once carried over
+    /// (<see cref="CarryNamespacesFrom"/>), the last readings taken.
+    /// </summary>
+    public bool NamespacesRead { get; private set; }
+
     /// <summary>Every network namespace other than the node's this sample read, in the scanner's order.</summary>
     public ReadOnlySpan<NamespaceReading> Namespaces => _namespaces.AsSpan(0, NamespaceCount);
 
@@ -66,9 +74,25 @@ internal sealed class Sample
         return reading;
     }
 
+    /// <summary>Says this sample read the other namespaces (even if it found none): what it holds is their state now.</summary>
+    public void MarkNamespacesRead() => NamespacesRead = true;
+
+    /// <summary>
+    /// Takes over <paramref name="older"/>'s namespace readings (the last ones read), for a sample that did not read
+    /// them: the next sample that does is compared with these. PERF: the pooled slots are swapped, not copied;
+    /// <paramref name="older"/> is left with none (it is the next sample to be cleared and filled).
+    /// </summary>
+    public void CarryNamespacesFrom(Sample older)
+    {
+        (_namespaces, older._namespaces) = (older._namespaces, _namespaces);
+        NamespaceCount = older.NamespaceCount;
+        older.NamespaceCount = 0;
+    }
+
     public void Clear()
     {
         NamespaceCount = 0;
+        NamespacesRead = false;
         Array.Clear(_present);
         Array.Clear(_sourceOk);
         Interfaces.Clear();

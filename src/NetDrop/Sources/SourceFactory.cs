@@ -27,7 +27,9 @@ internal static class SourceFactory
 
         // Opt-in, and never fatal: refused (no privilege, no tracepoint), it is said once and left out.
         DropReasonSource? dropReasons = options.DropReasons ? DropReasonSource.TryOpen(options.SysRoot, message => health.Say(SourceEvent.Notice, "dropreasons", message)) : null;
-        NamespaceCounterSource? namespaces = options.AllNamespaces ? new NamespaceCounterSource(plan, options.ProcRoot) : null;
+        NamespaceCounterSource? namespaces = options.AllNamespaces
+            ? new NamespaceCounterSource(plan, options.ProcRoot, NamespaceCounterSource.SamplesPerRead(options.Interval, options.NamespaceInterval))
+            : null;
         ISampleSource?[] sources =
         [
             .. MibFileSource.For(plan, options.ProcRoot),

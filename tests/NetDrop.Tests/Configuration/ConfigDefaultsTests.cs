@@ -55,6 +55,7 @@ public sealed partial class ConfigDefaultsTests
 
     [Theory]
     [InlineData("--interval")]
+    [InlineData("--namespace-interval")]
     [InlineData("--csv")]
     [InlineData("--threshold")]
     [InlineData("--proc-root")]
@@ -65,6 +66,7 @@ public sealed partial class ConfigDefaultsTests
         ConfigKey key = flag switch
         {
             "--interval" => ConfigKeys.Interval,
+            "--namespace-interval" => ConfigKeys.NamespaceInterval,
             "--csv" => ConfigKeys.CsvPath,
             "--threshold" => ConfigKeys.Threshold,
             "--proc-root" => ConfigKeys.ProcRoot,
@@ -157,7 +159,7 @@ public sealed partial class ConfigDefaultsTests
         string[] expected =
         [
             "NETDROP_INTERFACES", "NETDROP_EXCLUDE", "NETDROP_INTERVAL", "NETDROP_THRESHOLD", "NETDROP_PATHS_PROC",
-            "NETDROP_PATHS_SYS", "NETDROP_LINK_SOURCE", "NETDROP_NAMESPACES", "NETDROP_CSV_PATH", "NETDROP_CSV_DETAIL_PATH", "NETDROP_CSV_MAX_SIZE_MB", "NETDROP_CSV_MAX_FILES",
+            "NETDROP_PATHS_SYS", "NETDROP_LINK_SOURCE", "NETDROP_NAMESPACES", "NETDROP_NAMESPACE_INTERVAL", "NETDROP_CSV_PATH", "NETDROP_CSV_DETAIL_PATH", "NETDROP_CSV_MAX_SIZE_MB", "NETDROP_CSV_MAX_FILES",
             "NETDROP_CONSOLE_COLOR", "NETDROP_OTLP_ENDPOINT", "NETDROP_OTLP_PROTOCOL", "NETDROP_OTLP_HEADERS",
             "NETDROP_OTLP_EXPORT_INTERVAL", "NETDROP_OTLP_TIMEOUT", "NETDROP_PROMETHEUS_LISTEN", "NETDROP_ETHTOOL_ENABLED",
             "NETDROP_PER_CPU", "NETDROP_HEARTBEAT_FILE", "NETDROP_DROP_REASONS",

@@ -43,6 +43,25 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Equal(expectedAll, options.AllNamespaces);
     }
 
+    [Theory]
+    [InlineData("", null, 10.0)]
+    [InlineData("namespace_interval: 30s\n", null, 30.0)]
+    [InlineData("namespace_interval: 30s\n", "1m", 60.0)]
+    public void Bind_NamespaceInterval_TenSecondsByDefaultFileAndEnvironmentOverride(string yaml, string? environment, double expectedSeconds)
+    {
+        string path = Path.Join(_directory, "namespace-interval.yaml");
+        File.WriteAllText(path, yaml);
+        var variables = new Dictionary<string, string>();
+        if (environment is not null)
+        {
+            variables["NETDROP_NAMESPACE_INTERVAL"] = environment;
+        }
+
+        MonitorOptions options = NetDropConfiguration.Load(path, variables, []).Bind();
+
+        Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), options.NamespaceInterval);
+    }
+
     [Fact]
     public void Load_FileThenEnvironmentThenCommandLine_EachOverridesTheOneBefore()
     {
@@ -98,6 +117,7 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("thresholds:\n  tcp_collapsed: 5\n", "bad.yaml:2:3: unknown key 'thresholds.tcp_collapsed'")]
     [InlineData("link_source: ethtool\n", "bad.yaml:1:14: key 'link_source' must be one of netlink, sysfs, got 'ethtool'")]
     [InlineData("namespaces: pods\n", "bad.yaml:1:13: key 'namespaces' must be one of all, host, got 'pods'")]
+    [InlineData("namespace_interval: 5ms\n", "bad.yaml:1:21: key 'namespace_interval' must be a duration from 0.01s to 3600s (e.g. 5s, 500ms, 0.5), got '5ms'")]
     [InlineData("per_cpu: maybe\n", "bad.yaml:1:10: key 'per_cpu' must be true or false, got 'maybe'")]
     [InlineData("otlp:\n  endpoint: collector:4317\n", "bad.yaml:2:13: key 'otlp.endpoint' must be an http:// or https:// URL (e.g. http://localhost:4317), got 'collector:4317'")]
     [InlineData("otlp:\n  headers: [a]\n", "bad.yaml:2:12: key 'otlp.headers' takes a single value, not a list")]

@@ -12,7 +12,8 @@ namespace NetDrop.Tests.Namespaces;
 /// The agent's sampler and delta engine over this machine's real <c>/proc</c> with "pods" of their own: drops induced
 /// inside one pod's namespace reach the interval as that namespace's detail and in the category value (the node's
 /// total), a pod with nothing induced shows nothing, and a pod whose last task exits is read one last time (its last
-/// drops counted once) and then let go. Category → counters, written here: <c>udp_rcvbuf</c> = Udp RcvbufErrors
+/// drops counted once) and then let go. Every sample reads the namespaces here (<c>namespace_interval</c> = the
+/// interval); <see cref="NamespaceCadenceTests"/> reads them every third. Category → counters, written here: <c>udp_rcvbuf</c> = Udp RcvbufErrors
 /// (<c>net/snmp</c>) + Udp6RcvbufErrors (<c>net/snmp6</c>) of that namespace.
 /// </summary>
 /// <remarks>
@@ -33,7 +34,7 @@ public sealed class NamespaceCountingTests
         var registry = new InterfaceRegistry();
         CounterPlan plan = TestPlans.Default;
         using Sampler sampler = SourceFactory.CreateSampler(
-            new MonitorOptions { Interfaces = ["lo"], EthtoolEnabled = false }, plan, new InterfaceSelector(["lo"], []), registry, health, time);
+            new MonitorOptions { Interfaces = ["lo"], EthtoolEnabled = false, NamespaceInterval = TimeSpan.FromSeconds(5) }, plan, new InterfaceSelector(["lo"], []), registry, health, time);
         var engine = new DeltaEngine(plan, registry, new SeverityPolicy(100, new Dictionary<string, long>(), DropCategories.Table));
         var report = new IntervalReport(DropCategories.Table);
         Sample previous = new(plan), current = new(plan);

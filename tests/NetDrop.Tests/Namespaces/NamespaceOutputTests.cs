@@ -38,7 +38,7 @@ public sealed class NamespaceOutputTests : IDisposable
         var registry = new InterfaceRegistry();
         CounterPlan plan = TestPlans.Default;
         using Sampler sampler = SourceFactory.CreateSampler(
-            new MonitorOptions { Interfaces = ["lo"], EthtoolEnabled = false }, plan, new InterfaceSelector(["lo"], []), registry, new SourceHealth(_ => { }), time);
+            new MonitorOptions { Interfaces = ["lo"], EthtoolEnabled = false, NamespaceInterval = TimeSpan.FromSeconds(5) }, plan, new InterfaceSelector(["lo"], []), registry, new SourceHealth(_ => { }), time);
         var engine = new DeltaEngine(plan, registry, new SeverityPolicy(100, new Dictionary<string, long>(), DropCategories.Table));
         var report = new IntervalReport(DropCategories.Table) { InterfaceLabel = "lo", Timestamp = DateTimeOffset.UnixEpoch, Iteration = 1 };
         Sample previous = new(plan), current = new(plan);

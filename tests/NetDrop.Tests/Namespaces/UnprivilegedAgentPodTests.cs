@@ -31,6 +31,7 @@ public sealed class UnprivilegedAgentPodTests : IDisposable
         using MonitorProcess agent = MonitorProcess.StartInAs(node, s_unprivileged, csv, new Dictionary<string, string>
         {
             ["NETDROP_NAMESPACES"] = "all",
+            ["NETDROP_NAMESPACE_INTERVAL"] = "0.5", // every sample, as the interval
             ["HOME"] = "/tmp",
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
         }, "monitor", "-i", "lo", "--interval", "0.5", "--csv", csv, "--no-color");
