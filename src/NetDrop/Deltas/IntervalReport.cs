@@ -59,6 +59,12 @@ internal sealed partial class IntervalReport
     /// </summary>
     public List<NamespaceDelta> Namespaces { get; } = [];
 
+    /// <summary>
+    /// Ids of the namespaces read for the last time this interval (their last task had exited), whether or not they
+    /// dropped: what ends their metric series.
+    /// </summary>
+    public List<ulong> EndedNamespaces { get; } = [];
+
     /// <summary>Interfaces that appeared or vanished this interval (rare, so strings are fine).</summary>
     public List<string> Events { get; } = [];
 
@@ -160,6 +166,7 @@ internal sealed partial class IntervalReport
         Slaves.Clear();
         Cpus.Clear();
         Namespaces.Clear();
+        EndedNamespaces.Clear();
         _namespaceValuesRented = 0;
         Events.Clear();
         UnavailableMask = 0;

@@ -75,6 +75,11 @@ internal sealed class NamespaceDeltas
         ulong countedInAnotherColumn = 0;
         foreach (NamespaceReading after in current.Namespaces)
         {
+            if (after.IsLastRead)
+            {
+                report.EndedNamespaces.Add(after.Id);
+            }
+
             if (!_previousById.TryGetValue(after.Id, out int match))
             {
                 continue; // first seen: a baseline

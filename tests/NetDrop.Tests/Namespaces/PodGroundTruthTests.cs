@@ -82,6 +82,7 @@ public sealed class PodGroundTruthTests : IDisposable
         using MonitorProcess agent = MonitorProcess.StartInAs(node, s_unprivileged, csvPath, new Dictionary<string, string>
         {
             ["NETDROP_NAMESPACES"] = "all",
+            ["NETDROP_NAMESPACE_INTERVAL"] = "0.5", // every sample, as the interval
             ["HOME"] = "/tmp",
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
         }, "monitor", "--interface", "lo", "--interval", "0.5", "--threshold", Threshold.ToString(CultureInfo.InvariantCulture),

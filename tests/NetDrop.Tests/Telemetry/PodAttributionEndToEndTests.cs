@@ -164,6 +164,7 @@ public sealed class PodAttributionEndToEndTests : IDisposable
         var environment = new Dictionary<string, string>
         {
             ["NETDROP_NAMESPACES"] = "all",
+            ["NETDROP_NAMESPACE_INTERVAL"] = "0.5", // every sample, as the interval
             ["OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"] = _dashboard.GrpcEndpoint,
             ["OTEL_EXPORTER_OTLP_LOGS_PROTOCOL"] = "grpc",
             ["OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"] = sink.Endpoint + "/v1/metrics",

@@ -121,13 +121,10 @@ internal sealed class NetDropMetrics : IIntervalSink, IDisposable
             }
         }
 
-        foreach (NamespaceDelta gone in report.Namespaces)
+        foreach (ulong gone in report.EndedNamespaces)
         {
-            if (gone.IsLastInterval)
-            {
-                _dropped.RetireNamespace(gone.NamespaceId);
-                _pressure.RetireNamespace(gone.NamespaceId);
-            }
+            _dropped.RetireNamespace(gone);
+            _pressure.RetireNamespace(gone);
         }
 
         WriteDropReasons(report);
