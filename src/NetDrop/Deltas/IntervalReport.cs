@@ -59,6 +59,12 @@ internal sealed partial class IntervalReport
     /// </summary>
     public List<NamespaceDelta> Namespaces { get; } = [];
 
+    /// <summary>
+    /// Interfaces of other network namespaces (the pod side of each veth) with a non-zero interface category this
+    /// interval, namespace by namespace in the scanner's order. Their values are already in the category values above.
+    /// </summary>
+    public List<PodInterfaceDelta> PodInterfaces { get; } = [];
+
     /// <summary>Interfaces that appeared or vanished this interval (rare, so strings are fine).</summary>
     public List<string> Events { get; } = [];
 
@@ -86,6 +92,13 @@ internal sealed partial class IntervalReport
     {
         int slot = Table.InterfaceSlotOf(category);
         return slot >= 0 ? delta.Values[slot] - delta.PerDevice[slot] : 0;
+    }
+
+    /// <summary>A pod interface's share of an interface category; 0 for other scopes and for categories its <c>net/dev</c> cannot express.</summary>
+    public ulong ValueOf(in PodInterfaceDelta delta, DropCategory category)
+    {
+        int slot = Table.InterfaceSlotOf(category);
+        return slot >= 0 ? delta.Values[slot] : 0;
     }
 
     /// <summary>One CPU's share of a host-wide (softnet) category; 0 for categories of other scopes.</summary>
@@ -160,6 +173,7 @@ internal sealed partial class IntervalReport
         Slaves.Clear();
         Cpus.Clear();
         Namespaces.Clear();
+        PodInterfaces.Clear();
         _namespaceValuesRented = 0;
         Events.Clear();
         UnavailableMask = 0;

@@ -9,7 +9,10 @@ namespace NetDrop.Sources;
 /// The socket-layer counters of every network namespace but the node's (each pod's, each container's): scans the proc
 /// root for namespaces (<see cref="NetworkNamespaceScanner"/>, one <c>statx</c> per process) and reads, for each, the
 /// namespace-scope counters the rows name from its own <c>net/netstat</c>, <c>net/snmp</c> and <c>net/snmp6</c>
-/// (only the files that hold one of them) into a <see cref="NamespaceReading"/> of the sample.
+/// (only the files that hold one of them) into a <see cref="NamespaceReading"/> of the sample; and, when an interface
+/// category can be read from it (<see cref="NetDevCategoryMap"/>), its <c>net/dev</c>: the namespace's own interfaces,
+/// the pod side of each veth, <c>lo</c> included (a full backlog drops on it too: <c>enqueue_to_backlog()</c> counts
+/// <c>rx_dropped</c> on whichever device received).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -35,9 +38,11 @@ internal sealed class NamespaceCounterSource : ISampleSource, IDisposable
     private readonly (int Slot, MibKey Key)[] _netstat;
     private readonly (int Slot, MibKey Key)[] _snmp;
     private readonly (int Slot, string Name)[] _snmp6;
+    private readonly bool _readDev;
     // Keyed by the files, not the namespace id: an id is reused once its namespace is freed, and a namespace may vanish
-    // while this source is not read (open circuit). Weak, so a released namespace's entry goes with its files.
-    private readonly ConditionalWeakTable<NetworkNamespaceFiles, object> _registered = [];
+    // while this source is not read (open circuit). Weak, so a released namespace's entry goes with its files. The value
+    // holds the namespace's interface names, made once.
+    private readonly ConditionalWeakTable<NetworkNamespaceFiles, PodInterfaceNames> _registered = [];
 
     public NamespaceCounterSource(CounterPlan plan, string procRoot)
     {
@@ -51,7 +56,8 @@ internal sealed class NamespaceCounterSource : ISampleSource, IDisposable
         _netstat = [.. counters.Where(entry => entry.Counter.Source == CounterSource.Mib && entry.Counter.File == "net/netstat").Select(entry => (entry.Slot, KeyOf(entry.Counter)))];
         _snmp = [.. counters.Where(entry => entry.Counter.Source == CounterSource.Mib && entry.Counter.File == "net/snmp").Select(entry => (entry.Slot, KeyOf(entry.Counter)))];
         _snmp6 = [.. counters.Where(entry => entry.Counter.Source == CounterSource.Snmp6).Select(entry => (entry.Slot, entry.Counter.Name))];
-        Description = Path.Join(procRoot, "*/net/{netstat,snmp,snmp6}");
+        _readDev = new NetDevCategoryMap(plan.Table).Categories.Count > 0;
+        Description = Path.Join(procRoot, _readDev ? "*/net/{netstat,snmp,snmp6,dev}" : "*/net/{netstat,snmp,snmp6}");
     }
 
     public SourceId Id => SourceId.Namespaces;
@@ -95,9 +101,10 @@ internal sealed class NamespaceCounterSource : ISampleSource, IDisposable
     {
         // Handles are positions in registration order, the same in every namespace's files: register each file's keys
         // once per namespace, the first time it is read.
-        if (!_registered.TryGetValue(files, out _))
+        if (!_registered.TryGetValue(files, out PodInterfaceNames? names))
         {
-            _registered.Add(files, files);
+            names = new PodInterfaceNames();
+            _registered.Add(files, names);
             foreach ((_, MibKey key) in _netstat)
             {
                 _ = files.Netstat.Register(key);
@@ -133,6 +140,17 @@ internal sealed class NamespaceCounterSource : ISampleSource, IDisposable
                 {
                     reading.SetCounter(slot, true, 0);
                 }
+            }
+        }
+
+        // A dev that cannot be read leaves the reading without interfaces: each is a baseline at its next good read,
+        // never 0 and never a delta over the gap's missing sample.
+        if (_readDev && files.Dev.TryRead(out _))
+        {
+            NetDevFile dev = files.Dev;
+            for (int i = 0; i < dev.Count; i++)
+            {
+                reading.AddInterface(names.NameOf(dev.NameAt(i)), dev.CountersAt(i));
             }
         }
     }

@@ -221,5 +221,35 @@ internal sealed class NetDropMetrics : IIntervalSink, IDisposable
                 });
             }
         }
+
+        // Other namespaces' interfaces (the pod side of each veth): one series per interface that dropped, named by its
+        // owner as the socket-layer shares are, so "eth0" of two pods and the node's eth0 stay apart. Every value is a
+        // net/dev drop column, so it is the system.network.packet.dropped measure as it stands.
+        foreach (PodInterfaceDelta delta in report.PodInterfaces)
+        {
+            ulong value = report.ValueOf(delta, category);
+            if (value == 0)
+            {
+                continue;
+            }
+
+            var tags = new TagList
+            {
+                { NetDropSemanticConventions.AttributeCategory, category.Column },
+                { NetDropSemanticConventions.AttributeInterface, delta.Name },
+            };
+            AddOwner(ref tags, delta.Owner);
+            (category.IsDrop ? _dropped : _pressure).Add((long)value, tags);
+            if (category.Direction != NetworkIoDirection.None)
+            {
+                var system = new TagList
+                {
+                    { NetDropSemanticConventions.AttributeInterface, delta.Name },
+                    { NetDropSemanticConventions.AttributeDirection, category.Direction == NetworkIoDirection.Receive ? NetDropSemanticConventions.DirectionReceive : NetDropSemanticConventions.DirectionTransmit },
+                };
+                AddOwner(ref system, delta.Owner);
+                _systemDropped.Add((long)value, system);
+            }
+        }
     }
 }
