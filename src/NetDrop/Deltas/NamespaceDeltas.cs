@@ -108,8 +108,8 @@ internal sealed class NamespaceDeltas
     // The namespace's interfaces in both readings, by name. Only the slots of categories net/dev expresses are set.
     private void ComputeInterfaces(NamespaceReading previous, NamespaceReading current, IntervalReport report)
     {
-        IReadOnlyList<DropCategory> categories = _dev.Categories;
-        if (categories.Count == 0)
+        ReadOnlySpan<DropCategory> categories = _dev.Categories;
+        if (categories.IsEmpty)
         {
             return;
         }

@@ -47,7 +47,7 @@ public sealed class NetDevCategoryMapTests
         Assert.True(map.TryGetValue(table.InterfaceSlotOf(DropCategories.NicTx), file.CountersAt(0), out ulong tx));
         Assert.Equal(104UL, rx);
         Assert.Equal(112UL, tx);
-        Assert.Equal(["nic_rx", "nic_tx"], map.Categories.Select(category => category.Column));
+        Assert.Equal(["nic_rx", "nic_tx"], map.Categories.ToArray().Select(category => category.Column));
         foreach (DropCategory absent in (DropCategory[])[DropCategories.NicMissed, DropCategories.Qdisc, DropCategories.NicNoHandler, DropCategories.NicRxErrors])
         {
             Assert.False(map.Expresses(absent));
