@@ -17,7 +17,7 @@ namespace NetDrop.Sources;
 /// <remarks>
 /// <para>
 /// Cadence: every sample. The scan costs ~2 ms for ~1,000 processes and each namespace's files ~80-170 µs; only the
-/// files the rows need are read (netstat + snmp + snmp6, and <c>dev</c> for the pod-side interfaces, which adds ~13 µs
+/// files the rows need are read (netstat + snmp + snmp6, and <c>dev</c> for the pod-side interfaces, which adds ~16 µs
 /// per namespace: PodDevReadCostTests), and a namespace is then found within one interval of its first task.
 /// </para>
 /// <para>
