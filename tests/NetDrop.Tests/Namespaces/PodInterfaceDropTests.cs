@@ -134,6 +134,39 @@ public sealed class PodInterfaceDropTests
         Assert.Equal((ulong)refused, report.ValueOf(eth0, DropCategories.NicRx));
     }
 
+    [Fact]
+    [Trait("Category", "RequiresRoot")]
+    public void Interval_InterfaceAddedToAKnownPodAfterItsDrops_IsABaselineNotALifetime()
+    {
+        // The pod's namespace is known (read at the first sample) but its eth0 is created, and drops, only afterwards:
+        // the interface's first reading is a baseline, as a node interface's is, so its drops so far are not an
+        // interval's. (A moved-in interface brings its lifetime counters the same way: dev_change_net_namespace.)
+        using var pod = new NamespaceSandbox();
+        using var node = NetworkNamespace.Create("ndpoddev");
+        var time = new FakeTimeProvider();
+        var registry = new InterfaceRegistry();
+        CounterPlan plan = TestPlans.Default;
+        using Sampler sampler = SourceFactory.CreateSampler(
+            new MonitorOptions { Interfaces = ["lo"], EthtoolEnabled = false }, plan, new InterfaceSelector(["lo"], []), registry, new SourceHealth(_ => { }), time);
+        var engine = new DeltaEngine(plan, registry, new SeverityPolicy(100, new Dictionary<string, long>(), DropCategories.Table));
+        var report = new IntervalReport(DropCategories.Table, registry) { InterfaceLabel = "lo", Timestamp = DateTimeOffset.UnixEpoch, Iteration = 1 };
+        Sample previous = new(plan), current = new(plan);
+        ulong inode = pod.Inode();
+
+        sampler.Take(previous);
+        Join(node, pod, NodeSide);
+        int refused = DropInducers.SendOversizedFrames(node, NodeSide, frames: 17);
+        time.Advance(TimeSpan.FromSeconds(5));
+        sampler.Take(current);
+        engine.Compute(previous, current, report, TimeSpan.FromSeconds(5));
+
+        Assert.Equal(17, refused);
+        Assert.Equal(refused, RtnlDropped(pod, PodSide).Rx); // a new device: its counter is all it ever dropped
+        NamespaceReading reading = Assert.Single(current.Namespaces.ToArray(), candidate => candidate.Id == inode);
+        Assert.True(reading.IndexOfInterface(PodSide) >= 0); // read, and so counted from here on
+        Assert.DoesNotContain(report.PodInterfaces, delta => delta.NamespaceId == inode);
+    }
+
     // A veth with the pod's end named eth0 (as a CNI names it) and the node's end in the node namespace, both up, IPv6
     // off in the pod so no router solicitation or DAD frame crosses the link. The node end's MTU is 9000 so it can send
     // frames the pod end (1500) refuses.
