@@ -12,8 +12,9 @@ namespace NetDrop.Model;
 /// 2026-02-03 11:23:50,124,reason,NOT_SPECIFIED,unspecified,120
 /// </code>
 /// <c>timestamp</c> and <c>iteration</c> are the seed CSV row's of the same interval, so the two files join on them.
-/// Within one interval the <c>interface</c> rows of a category sum to the seed CSV's column (the monitored interfaces'
-/// sum) and the <c>cpu</c> rows to the host-wide softnet columns; a <c>slave</c> row is part of its bond's
+/// Within one interval the <c>interface</c> rows of a category, with the <c>pod</c> / <c>namespace</c> rows of other
+/// namespaces' interfaces (keys <c>…/eth0</c>), sum to the seed CSV's column, and the <c>cpu</c> rows to the host-wide
+/// softnet columns; a <c>slave</c> row is part of its bond's
 /// <c>interface</c> row and is not added to it again. The monitor and <c>netdrop analyze</c> both read this class.
 /// </summary>
 /// <remarks>

@@ -9,10 +9,10 @@ internal enum DetailCsvScope
     /// <summary>A monitored interface, key <c>eth0</c>: its share of each interface category (a bond's includes its slaves').</summary>
     Interface,
 
-    /// <summary>A network namespace that is not a pod's, key its identity (e.g. <c>docker:3f2a…</c>, <c>pid:4242</c>).</summary>
+    /// <summary>A network namespace that is not a pod's, key its container id or <c>comm/pid</c>; its own interfaces' rows add the interface (<c>nginx/4242/eth0</c>).</summary>
     Namespace,
 
-    /// <summary>A pod's network namespace, key <c>k8s.pod.uid</c>.</summary>
+    /// <summary>A pod's network namespace, key <c>k8s.pod.uid</c>; its own interfaces' rows (the pod side of a veth) <c>&lt;uid&gt;/eth0</c>.</summary>
     Pod,
 
     /// <summary>A CPU, key its number (<c>3</c>): its share of the softnet categories.</summary>

@@ -37,9 +37,10 @@ internal sealed class DeltaEngine
         report.Clear();
         report.IntervalSeconds = elapsed.TotalSeconds;
         ulong countedInAnotherColumn = ComputeScalar(previous, current, report);
-        countedInAnotherColumn += _namespaces.Compute(previous, current, report); // every other namespace, each drop once
         ComputeSoftnet(previous, current, report);
         _interfaces.Compute(previous, current, report);
+        // After the node's interfaces, which set their categories' values: other namespaces' interfaces add to them.
+        countedInAnotherColumn += _namespaces.Compute(previous, current, report); // every other namespace, each drop once
 
         ulong total = 0;
         foreach (DropCategory category in _plan.Table)

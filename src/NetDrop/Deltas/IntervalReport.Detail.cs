@@ -53,7 +53,33 @@ internal sealed partial class IntervalReport
 
     // Every other network namespace that dropped: a pod by its uid (scope pod), a container by its id, anything else
     // by its representative task as "comm/pid" (scope namespace). The node's own share is the seed row less these.
+    // Then their interfaces (the pod side of each veth), in the same scopes with the interface after the owner:
+    // "5f1c2a7e-.../eth0", "3f2a.../eth0", "nginx/4242/eth0"; with the node's interface rows they sum to the column.
     private void VisitNamespaces(IDetailRowVisitor visitor)
+    {
+        VisitNamespaceSockets(visitor);
+        foreach (PodInterfaceDelta delta in PodInterfaces)
+        {
+            Kernel.Namespaces.NamespaceOwner owner = delta.Owner;
+            (DetailCsvScope scope, string? parent) = owner.PodUid is { } pod ? (DetailCsvScope.Pod, pod)
+                : owner.ContainerId is { } container ? (DetailCsvScope.Namespace, container)
+                : (DetailCsvScope.Namespace, (string?)null);
+            foreach (DropCategory category in Table)
+            {
+                ulong value = ValueOf(delta, category);
+                if (value == 0 || category.Scope != CategoryScope.Interface || IsUnavailable(category))
+                {
+                    continue;
+                }
+
+                // A namespace known only by its task: its key is formatted here (rare, as for its socket-layer rows).
+                parent ??= owner.Comm + DetailCsvSchema.SlaveSeparator + owner.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                visitor.Visit(new DetailRow(scope, parent, delta.Name, 0, category, value));
+            }
+        }
+    }
+
+    private void VisitNamespaceSockets(IDetailRowVisitor visitor)
     {
         foreach (NamespaceDelta delta in Namespaces)
         {

@@ -65,6 +65,12 @@ internal sealed partial class IntervalReport
     /// </summary>
     public List<ulong> EndedNamespaces { get; } = [];
 
+    /// <summary>
+    /// Interfaces of other network namespaces (the pod side of each veth) with a non-zero interface category this
+    /// interval, namespace by namespace in the scanner's order. Their values are already in the category values above.
+    /// </summary>
+    public List<PodInterfaceDelta> PodInterfaces { get; } = [];
+
     /// <summary>Interfaces that appeared or vanished this interval (rare, so strings are fine).</summary>
     public List<string> Events { get; } = [];
 
@@ -92,6 +98,13 @@ internal sealed partial class IntervalReport
     {
         int slot = Table.InterfaceSlotOf(category);
         return slot >= 0 ? delta.Values[slot] - delta.PerDevice[slot] : 0;
+    }
+
+    /// <summary>A pod interface's share of an interface category; 0 for other scopes and for categories its <c>net/dev</c> cannot express.</summary>
+    public ulong ValueOf(in PodInterfaceDelta delta, DropCategory category)
+    {
+        int slot = Table.InterfaceSlotOf(category);
+        return slot >= 0 ? delta.Values[slot] : 0;
     }
 
     /// <summary>One CPU's share of a host-wide (softnet) category; 0 for categories of other scopes.</summary>
@@ -167,6 +180,7 @@ internal sealed partial class IntervalReport
         Cpus.Clear();
         Namespaces.Clear();
         EndedNamespaces.Clear();
+        PodInterfaces.Clear();
         _namespaceValuesRented = 0;
         Events.Clear();
         UnavailableMask = 0;

@@ -28,16 +28,29 @@ namespace NetDrop.Deltas;
 /// namespace (TcpExt, Tcp, Udp, Ip of netstat/snmp; Udp6, Ip6 of snmp6). A counter a namespace's file lacks leaves that
 /// category out for that namespace this interval; it does not make the node's category unavailable.
 /// </para>
+/// <para>
+/// Each namespace's own interfaces (its <c>net/dev</c>: the pod side of each veth, its <c>lo</c>) get the node's
+/// interface treatment for the categories <see cref="NetDevCategoryMap"/> finds in that file: an interface is its name
+/// within its namespace (the file has no ifindex), one first seen (created, renamed, moved in, or not readable last
+/// time) is a baseline, a counter that went down counts its new value (<see cref="CounterDelta"/>). Their deltas are
+/// added to the node's row, like the socket layer's: the node row is the node's total. NOTE: a veth counts a frame its
+/// peer refused on both ends (<c>veth_xmit()</c> increments its own <c>tx_dropped</c> when <c>veth_forward_skb()</c>
+/// fails; the peer counted it in <c>rx_dropped</c> first, in <c>____dev_forward_skb()</c> or
+/// <c>enqueue_to_backlog()</c>), so the pod side repeats the node side's drops mirrored: monitoring the node-side veths
+/// as well (the default selection takes every interface) counts such a frame twice. The chart excludes them.
+/// </para>
 /// </remarks>
 internal sealed class NamespaceDeltas
 {
     private readonly CounterPlan _plan;
     private readonly DropCategory[] _categories;
     private readonly Dictionary<ulong, int> _previousById = [];
+    private readonly NetDevCategoryMap _dev;
 
     public NamespaceDeltas(CounterPlan plan)
     {
         _plan = plan;
+        _dev = new NetDevCategoryMap(plan.Table);
         _categories =
         [
             .. plan.Table.Where(category => category.Counters.IsScalar &&
@@ -86,6 +99,7 @@ internal sealed class NamespaceDeltas
             }
 
             NamespaceReading old = before[match];
+            ComputeInterfaces(old, after, report);
             ulong[]? values = null;
             ulong drops = 0, elsewhere = 0;
             foreach (DropCategory category in _categories)
@@ -113,6 +127,55 @@ internal sealed class NamespaceDeltas
         }
 
         return countedInAnotherColumn;
+    }
+
+    // The namespace's interfaces in both readings, by name. Only the slots of categories net/dev expresses are set.
+    private void ComputeInterfaces(NamespaceReading previous, NamespaceReading current, IntervalReport report)
+    {
+        ReadOnlySpan<DropCategory> categories = _dev.Categories;
+        if (categories.IsEmpty)
+        {
+            return;
+        }
+
+        DropCategoryTable table = _plan.Table;
+        for (int i = 0; i < current.InterfaceCount; i++)
+        {
+            int match = previous.IndexOfInterface(current.InterfaceNameAt(i));
+            if (match < 0)
+            {
+                continue; // first seen: a baseline
+            }
+
+            ref readonly NetDrop.Kernel.Namespaces.NetDevCounters before = ref previous.InterfaceCountersAt(match);
+            ref readonly NetDrop.Kernel.Namespaces.NetDevCounters after = ref current.InterfaceCountersAt(i);
+            var delta = new PodInterfaceDelta { NamespaceId = current.Id, Owner = current.Namespace.Owner, Name = current.InterfaceNameAt(i) };
+            bool moved = false;
+            foreach (DropCategory category in categories)
+            {
+                int slot = table.InterfaceSlotOf(category);
+                _ = _dev.TryGetValue(slot, before, out ulong old);
+                _ = _dev.TryGetValue(slot, after, out ulong now);
+                ulong value = CounterDelta.Compute(old, now);
+                delta.Values[slot] = value;
+                moved |= value != 0;
+            }
+
+            if (!moved)
+            {
+                continue;
+            }
+
+            report.PodInterfaces.Add(delta);
+            foreach (DropCategory category in categories)
+            {
+                // The node's side could not be read: the row says unavailable, so nothing is added to it.
+                if (!report.IsUnavailable(category))
+                {
+                    report[category] += delta.Values[table.InterfaceSlotOf(category)];
+                }
+            }
+        }
     }
 
     private bool TryEvaluate(DropCategory category, NamespaceReading previous, NamespaceReading current, out ulong value, out ulong inAnotherColumn)

@@ -9,7 +9,10 @@ namespace NetDrop.Sources;
 /// The socket-layer counters of every network namespace but the node's (each pod's, each container's): scans the proc
 /// root for namespaces (<see cref="NetworkNamespaceScanner"/>, one <c>statx</c> per process) and reads, for each, the
 /// namespace-scope counters the rows name from its own <c>net/netstat</c>, <c>net/snmp</c> and <c>net/snmp6</c>
-/// (only the files that hold one of them) into a <see cref="NamespaceReading"/> of the sample.
+/// (only the files that hold one of them) into a <see cref="NamespaceReading"/> of the sample; and, when an interface
+/// category can be read from it (<see cref="NetDevCategoryMap"/>), its <c>net/dev</c>: the namespace's own interfaces,
+/// the pod side of each veth, <c>lo</c> included (a full backlog drops on it too: <c>enqueue_to_backlog()</c> counts
+/// <c>rx_dropped</c> on whichever device received).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -21,7 +24,8 @@ namespace NetDrop.Sources;
 /// namespaces read every 5 s cost 0.30–0.37% of one core, over the 0.25% budget, and 0.14–0.18% every 10 s
 /// (bench/README.md). The price: a new namespace is found (and its baseline taken) within one
 /// <c>namespace_interval</c> of its first task rather than one interval, and what it drops before that first read is
-/// not counted.
+/// not counted. Only the files the rows need are read (netstat + snmp + snmp6, and <c>dev</c> for the pod-side
+/// interfaces, which adds ~16 µs per namespace: PodDevReadCostTests).
 /// </para>
 /// <para>
 /// A namespace whose last task exited since the previous read (<see cref="NetworkNamespaceScanner.Vanished"/>) is
@@ -44,9 +48,11 @@ internal sealed class NamespaceCounterSource : ISampleSource, IDisposable
     private readonly (int Slot, MibKey Key)[] _netstat;
     private readonly (int Slot, MibKey Key)[] _snmp;
     private readonly (int Slot, string Name)[] _snmp6;
+    private readonly bool _readDev;
     // Keyed by the files, not the namespace id: an id is reused once its namespace is freed, and a namespace may vanish
-    // while this source is not read (open circuit). Weak, so a released namespace's entry goes with its files.
-    private readonly ConditionalWeakTable<NetworkNamespaceFiles, object> _registered = [];
+    // while this source is not read (open circuit). Weak, so a released namespace's entry goes with its files. The value
+    // holds the namespace's interface names, made once.
+    private readonly ConditionalWeakTable<NetworkNamespaceFiles, PodInterfaceNames> _registered = [];
     private readonly int _samplesPerRead;
     private int _samplesUntilRead = 1; // the first sample reads: the baseline of every namespace
 
@@ -67,7 +73,8 @@ internal sealed class NamespaceCounterSource : ISampleSource, IDisposable
         _netstat = [.. counters.Where(entry => entry.Counter.Source == CounterSource.Mib && entry.Counter.File == "net/netstat").Select(entry => (entry.Slot, KeyOf(entry.Counter)))];
         _snmp = [.. counters.Where(entry => entry.Counter.Source == CounterSource.Mib && entry.Counter.File == "net/snmp").Select(entry => (entry.Slot, KeyOf(entry.Counter)))];
         _snmp6 = [.. counters.Where(entry => entry.Counter.Source == CounterSource.Snmp6).Select(entry => (entry.Slot, entry.Counter.Name))];
-        Description = Path.Join(procRoot, "*/net/{netstat,snmp,snmp6}");
+        _readDev = new NetDevCategoryMap(plan.Table).Categories.Length > 0;
+        Description = Path.Join(procRoot, _readDev ? "*/net/{netstat,snmp,snmp6,dev}" : "*/net/{netstat,snmp,snmp6}");
     }
 
     public SourceId Id => SourceId.Namespaces;
@@ -101,16 +108,21 @@ internal sealed class NamespaceCounterSource : ISampleSource, IDisposable
         _scanner.Scan(); // also closes the files of what vanished at the previous scan, if a failed read left them
         _samplesUntilRead = _samplesPerRead; // after the scan: one that failed is tried again at the next sample
         sample.MarkNamespacesRead();
-        foreach (ObservedNamespace observed in _scanner.Namespaces)
+        // PERF: indexed, not foreach: the scanner's lists are IReadOnlyList, whose enumerator is boxed (40 B a sample).
+        IReadOnlyList<ObservedNamespace> namespaces = _scanner.Namespaces;
+        for (int i = 0; i < namespaces.Count; i++)
         {
+            ObservedNamespace observed = namespaces[i];
             if (!observed.IsNode && observed.Files is { } files)
             {
                 ReadInto(sample.AddNamespace(observed, isLastRead: false), files);
             }
         }
 
-        foreach (ObservedNamespace gone in _scanner.Vanished)
+        IReadOnlyList<ObservedNamespace> vanished = _scanner.Vanished;
+        for (int i = 0; i < vanished.Count; i++)
         {
+            ObservedNamespace gone = vanished[i];
             if (!gone.IsNode && gone.Files is { IsReleased: false } files)
             {
                 ReadInto(sample.AddNamespace(gone, isLastRead: true), files);
@@ -126,9 +138,10 @@ internal sealed class NamespaceCounterSource : ISampleSource, IDisposable
     {
         // Handles are positions in registration order, the same in every namespace's files: register each file's keys
         // once per namespace, the first time it is read.
-        if (!_registered.TryGetValue(files, out _))
+        if (!_registered.TryGetValue(files, out PodInterfaceNames? names))
         {
-            _registered.Add(files, files);
+            names = new PodInterfaceNames();
+            _registered.Add(files, names);
             foreach ((_, MibKey key) in _netstat)
             {
                 _ = files.Netstat.Register(key);
@@ -164,6 +177,17 @@ internal sealed class NamespaceCounterSource : ISampleSource, IDisposable
                 {
                     reading.SetCounter(slot, true, 0);
                 }
+            }
+        }
+
+        // A dev that cannot be read leaves the reading without interfaces: each is a baseline at its next good read,
+        // never 0 and never a delta over the gap's missing sample.
+        if (_readDev && files.Dev.TryRead(out _))
+        {
+            NetDevFile dev = files.Dev;
+            for (int i = 0; i < dev.Count; i++)
+            {
+                reading.AddInterface(names.NameOf(dev.NameAt(i)), dev.CountersAt(i));
             }
         }
     }

@@ -407,6 +407,15 @@ internal static class DropInducers
         from.Run(() => SendFrames(interfaceName, frames, OversizedFrameBytes, bypassQdisc: false, s_nobodysMac, NamespaceInterop.ETH_P_IP));
 
     /// <summary>
+    /// Sends <paramref name="frames"/> frames from <paramref name="interfaceName"/> in <paramref name="from"/> with
+    /// PACKET_QDISC_BYPASS: with the interface's carrier off (its veth peer down) __dev_direct_xmit() drops each with
+    /// dev_core_stats_tx_dropped_inc() on the sender (see <see cref="TransmitWithPeerDown"/>).
+    /// </summary>
+    /// <returns>How many sends the kernel refused with ENOBUFS.</returns>
+    public static int SendFramesBypassingQdisc(NetworkNamespace from, string interfaceName, int frames) =>
+        from.Run(() => SendFrames(interfaceName, frames, FrameBytes, bypassQdisc: true, s_nobodysMac, NamespaceInterop.ETH_P_IP));
+
+    /// <summary>
     /// Sends <paramref name="frames"/> frames larger than the monitored end's MTU from the peer end (MTU
     /// <see cref="GroundTruthNetwork.PeerMtu"/>). veth_xmit() (drivers/net/veth.c) → veth_forward_skb() →
     /// __dev_forward_skb() → __dev_forward_skb2() (net/core/dev.c), where is_skb_forwardable() refuses a frame longer

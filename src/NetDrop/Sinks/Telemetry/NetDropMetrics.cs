@@ -16,7 +16,8 @@ namespace NetDrop.Sinks.Telemetry;
 /// <c>netdrop.packet.dropped</c> and <c>netdrop.pressure</c> are observable counters over totals kept here
 /// (<see cref="SeriesTotals"/>), so that another namespace's series ends with its namespace, whatever the temporality:
 /// a synchronous counter's series would be exported until restart. The other counters have a fixed set of series
-/// (interfaces, sources, reasons that ever moved) and stay synchronous.
+/// (sources, reasons that ever moved) and stay synchronous; <c>system.network.packet.dropped</c> carries pods'
+/// interfaces, so it is observable too.
 /// </para>
 /// <para>
 /// <c>netdrop.crit.intervals</c> is observable too, because it is what alerts read: a series must be exported at 0
@@ -28,7 +29,7 @@ internal sealed class NetDropMetrics : IIntervalSink, IDisposable
 {
     private readonly Meter _meter;
     private readonly SeriesTotals _dropped;
-    private readonly Counter<long> _systemDropped;
+    private readonly SeriesTotals _systemDropped;
     private readonly SeriesTotals _pressure;
     private readonly Gauge<int> _severity;
     private readonly CritIntervalSeries _critIntervals = new();
@@ -65,7 +66,8 @@ internal sealed class NetDropMetrics : IIntervalSink, IDisposable
         _pressure = new SeriesTotals(readers);
         _meter.CreateObservableCounter(NetDropSemanticConventions.PacketDropped, _dropped.Observe, NetDropSemanticConventions.UnitPacket,
             "Packets the kernel dropped, by drop category (the CSV column names) and, for interface categories, interface.");
-        _systemDropped = _meter.CreateCounter<long>(NetDropSemanticConventions.SystemPacketDropped, NetDropSemanticConventions.UnitPacket,
+        _systemDropped = new SeriesTotals(readers);
+        _meter.CreateObservableCounter(NetDropSemanticConventions.SystemPacketDropped, _systemDropped.Observe, NetDropSemanticConventions.UnitPacket,
             "Packets dropped by a network interface, by direction (rtnl rx_dropped / tx_dropped).");
         _meter.CreateObservableCounter(NetDropSemanticConventions.Pressure, _pressure.Observe, NetDropSemanticConventions.UnitEvent,
             "Signs of pressure that are not drops (TCP collapse, softnet time squeeze, prune calls, SYN cookies).");
@@ -125,6 +127,7 @@ internal sealed class NetDropMetrics : IIntervalSink, IDisposable
         {
             _dropped.RetireNamespace(gone);
             _pressure.RetireNamespace(gone);
+            _systemDropped.RetireNamespace(gone);
         }
 
         WriteDropReasons(report);
@@ -212,6 +215,9 @@ internal sealed class NetDropMetrics : IIntervalSink, IDisposable
 
     private static KeyValuePair<string, object?> CategoryTag(DropCategory category) => new(NetDropSemanticConventions.AttributeCategory, category.Column);
 
+    private static KeyValuePair<string, object?> DirectionTag(DropCategory category) => new(NetDropSemanticConventions.AttributeDirection,
+        category.Direction == NetworkIoDirection.Receive ? NetDropSemanticConventions.DirectionReceive : NetDropSemanticConventions.DirectionTransmit);
+
     /// <summary>The attributes that name a namespace's owner, as on metric series and CRIT records.</summary>
     internal static void AddOwner(ref TagList tags, Kernel.Namespaces.NamespaceOwner owner)
     {
@@ -248,11 +254,39 @@ internal sealed class NetDropMetrics : IIntervalSink, IDisposable
                 // Semantic conventions measure system.network.packet.dropped as /proc/net/dev's drop columns, which
                 // dev_seq_printf_stats() prints as rx_dropped + rx_missed_errors and tx_dropped (net/core/net-procfs.c):
                 // only the rtnl link-field part of a row, never the driver ring-full or qdisc counters rtnl lacks.
-                _systemDropped.Add((long)report.LinkFieldPartOf(delta, category), new TagList
+                var systemKey = new SeriesKey((int)category.Direction, name, -1, 0);
+                long part = (long)report.LinkFieldPartOf(delta, category);
+                if (!_systemDropped.TryAdd(systemKey, part))
                 {
-                    { NetDropSemanticConventions.AttributeInterface, name },
-                    { NetDropSemanticConventions.AttributeDirection, category.Direction == NetworkIoDirection.Receive ? NetDropSemanticConventions.DirectionReceive : NetDropSemanticConventions.DirectionTransmit },
-                });
+                    _systemDropped.Create(systemKey, part, [new(NetDropSemanticConventions.AttributeInterface, name), DirectionTag(category)]);
+                }
+            }
+        }
+
+        // Other namespaces' interfaces (the pod side of each veth): one series per interface that dropped, named by its
+        // owner as the socket-layer shares are, so "eth0" of two pods and the node's eth0 stay apart. Every value is a
+        // net/dev drop column, so it is the system.network.packet.dropped measure as it stands.
+        foreach (PodInterfaceDelta delta in report.PodInterfaces)
+        {
+            long value = (long)report.ValueOf(delta, category);
+            SeriesTotals totals = category.IsDrop ? _dropped : _pressure;
+            var key = new SeriesKey(category.Id, delta.Name, -1, delta.NamespaceId);
+            if (!totals.TryAdd(key, value) && value != 0)
+            {
+                var tags = new TagList { CategoryTag(category), { NetDropSemanticConventions.AttributeInterface, delta.Name } };
+                AddOwner(ref tags, delta.Owner);
+                totals.Create(key, value, [.. tags]);
+            }
+
+            if (category.Direction != NetworkIoDirection.None)
+            {
+                var systemKey = new SeriesKey((int)category.Direction, delta.Name, -1, delta.NamespaceId);
+                if (!_systemDropped.TryAdd(systemKey, value) && value != 0)
+                {
+                    var system = new TagList { { NetDropSemanticConventions.AttributeInterface, delta.Name }, DirectionTag(category) };
+                    AddOwner(ref system, delta.Owner);
+                    _systemDropped.Create(systemKey, value, [.. system]);
+                }
             }
         }
     }

@@ -165,7 +165,7 @@ internal sealed class ConsoleSink : IIntervalSink, IDisposable
             Append(category.Label);
             Append(": ");
             AppendNumber(value);
-            if (category.Scope == CategoryScope.Interface && (report.Interfaces.Count > 1 || report.Slaves.Count > 0))
+            if (category.Scope == CategoryScope.Interface && (report.Interfaces.Count > 1 || report.Slaves.Count > 0 || report.PodInterfaces.Count > 0))
             {
                 AppendInterfaceDetail(report, category);
             }
@@ -266,6 +266,42 @@ internal sealed class ConsoleSink : IIntervalSink, IDisposable
                 AppendNumber(slaveValue);
                 firstSlave = false;
             }
+        }
+
+        // Other namespaces' interfaces after the node's, by owner and name: "pod 5f1c2a7e/eth0: 37".
+        int named = 0, more = 0;
+        ulong moreValue = 0;
+        foreach (PodInterfaceDelta delta in report.PodInterfaces)
+        {
+            ulong value = report.ValueOf(delta, category);
+            if (value == 0)
+            {
+                continue;
+            }
+
+            if (named == NamespacesNamed)
+            {
+                more++;
+                moreValue += value;
+                continue;
+            }
+
+            Append(first ? "" : ", ");
+            AppendOwner(delta.Owner);
+            Append("/");
+            Append(delta.Name);
+            Append(": ");
+            AppendNumber(value);
+            first = false;
+            named++;
+        }
+
+        if (more > 0)
+        {
+            Append(", + ");
+            AppendNumber((ulong)more);
+            Append(" more ");
+            AppendNumber(moreValue);
         }
 
         Append(")");
