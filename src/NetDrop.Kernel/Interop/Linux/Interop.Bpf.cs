@@ -23,7 +23,6 @@ internal static partial class Interop
         internal const int BPF_MAP_GET_FD_BY_ID = 14;
         internal const int BPF_OBJ_GET_INFO_BY_FD = 15;
         internal const int BPF_RAW_TRACEPOINT_OPEN = 17;
-        internal const int BPF_MAP_LOOKUP_BATCH = 24;
 
         internal const uint BPF_MAP_TYPE_PERCPU_HASH = 5;
         internal const uint BPF_MAP_TYPE_PERCPU_ARRAY = 6;
@@ -51,19 +50,6 @@ internal static partial class Interop
             private readonly uint _pad;
             public ulong key;
             public ulong value;
-            public ulong flags;
-        }
-
-        [StructLayout(LayoutKind.Sequential)]
-        internal struct MapBatchAttr // union bpf_attr, BPF_MAP_*_BATCH (struct batch)
-        {
-            public ulong in_batch;
-            public ulong out_batch;
-            public ulong keys;
-            public ulong values;
-            public uint count;
-            public uint map_fd;
-            public ulong elem_flags;
             public ulong flags;
         }
 
