@@ -2,8 +2,9 @@
 # How many metric series 110 "pod" namespaces cost (issue 11, item 5), scraped from the agent's Prometheus endpoint:
 #   (a) 110 namespaces, each with one sleeping task, nothing dropped yet;
 #   (b) K of them (default 10) dropped UDP datagrams on their own loopback (udp_rcvbuf: a socket nobody reads, with
-#       the smallest SO_RCVBUF; __udp_enqueue_schedule_skb() refuses what does not fit and __udp4_lib_rcv's caller
-#       counts UDP_MIB_RCVBUFERRORS in that namespace's Udp RcvbufErrors);
+#       the smallest SO_RCVBUF; __udp_enqueue_schedule_skb() refuses with -ENOMEM what does not fit, always letting
+#       one datagram in, and __udp_queue_rcv_skb() counts that as UDP_MIB_RCVBUFERRORS, the namespace's
+#       Udp RcvbufErrors);
 #   (c) those K namespaces' tasks killed and the namespaces deleted, a few namespace reads later.
 # Expected: the quiet namespaces add no series, (b) = (a) + K x 1 (one category dropped), (c) = (a).
 # The agent runs in the host namespace with NETDROP_NAMESPACES=all, --interval 1 --namespace-interval 1; a namespace
@@ -13,7 +14,7 @@
 # Per dropping namespace it also checks ground truth: datagrams the sender saw not arrive == the namespace's kernel
 # Udp RcvbufErrors delta == the series' value.
 #
-#   sudo bench/namespaces/series-110.sh          # ~1 minute; prints a markdown table
+#   sudo bench/namespaces/series-110.sh          # ~30 s; prints a markdown table
 #   NDSERIES_N=110 NDSERIES_K=10 NDSERIES_AGENT=artifacts/aot/netdrop sudo bench/namespaces/series-110.sh
 #
 # Traffic: only on the loopback of the K namespaces it makes, DATAGRAMS datagrams each (bounded). Creates namespaces
@@ -23,6 +24,7 @@ cd "$(dirname "$0")/../.."
 N="${NDSERIES_N:-110}"
 K="${NDSERIES_K:-10}"
 DATAGRAMS=300
+[[ "$N" =~ ^[0-9]+$ && "$K" =~ ^[0-9]+$ && "$K" -le "$N" && "$N" -ge 1 ]] || { echo "series-110.sh: NDSERIES_N and NDSERIES_K must be whole numbers with K <= N" >&2; exit 2; }
 PREFIX="ndseries-$$"
 WORK=$(mktemp -d /tmp/ndseries.XXXXXX)
 pids=()
@@ -40,14 +42,15 @@ fail() { echo "series-110.sh: $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || { echo "series-110.sh: run as root (it creates network namespaces)" >&2; exit 2; }
 for tool in ip curl python3; do command -v $tool >/dev/null || { echo "series-110.sh: needs $tool (apt-get install iproute2 curl python3)" >&2; exit 2; }; done
-[[ "$N" =~ ^[0-9]+$ && "$K" =~ ^[0-9]+$ && "$K" -le "$N" && "$N" -ge 1 ]] || { echo "series-110.sh: NDSERIES_N and NDSERIES_K must be whole numbers with K <= N" >&2; exit 2; }
-if [ -n "${NDSERIES_AGENT:-}" ]; then AGENT=("$NDSERIES_AGENT")
+if [ -n "${NDSERIES_AGENT:-}" ]; then
+  [ -x "$NDSERIES_AGENT" ] || { echo "series-110.sh: NDSERIES_AGENT=$NDSERIES_AGENT is not an executable file" >&2; exit 2; }
+  AGENT=("$NDSERIES_AGENT")
 elif [ -x artifacts/aot/netdrop ]; then AGENT=(artifacts/aot/netdrop)
 elif [ -f src/NetDrop/bin/Release/net10.0/netdrop.dll ]; then AGENT=(dotnet src/NetDrop/bin/Release/net10.0/netdrop.dll)
 else echo "series-110.sh: no agent: build it (dotnet build NetDropOtel.sln -c Release) or set NDSERIES_AGENT" >&2; exit 2; fi
 
 # The sender, run inside one namespace: a receiver bound to 127.0.0.1 that never reads, SO_RCVBUF at its minimum
-# (sock_setsockopt clamps to SOCK_MIN_RCVBUF), DATAGRAMS datagrams of 1000 bytes to it. Loopback delivers during
+# (sk_rcvbuf = max(2 x val, SOCK_MIN_RCVBUF), __sock_set_rcvbuf()), DATAGRAMS datagrams of 1000 bytes to it. Loopback delivers during
 # sendto(), so when the last sendto returns every refused datagram is counted; what the receiver then drains arrived.
 # Prints: sent, arrived, the namespace's Udp RcvbufErrors before and after (/proc/self/net/snmp, "Udp:" rows).
 cat >"$WORK/flood.py" <<'EOF'
