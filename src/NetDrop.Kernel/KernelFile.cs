@@ -40,6 +40,7 @@ internal sealed class KernelFile
     private readonly byte[] _path; // NUL-terminated UTF-8
     private readonly int _maxLength;
     private byte[] _buffer;
+    private int _lastLength; // bytes of the last successful read
     private SafeFdHandle? _kept; // the open procfs descriptor, re-read with pread; null for other files
     private bool _fileSystemChecked;
     private bool _typeChecked;
@@ -78,6 +79,7 @@ internal sealed class KernelFile
         {
             if (TryReadKept(out int keptLength, out errno))
             {
+                _lastLength = keptLength;
                 content = _buffer.AsSpan(0, keptLength);
                 return true;
             }
@@ -119,6 +121,7 @@ internal sealed class KernelFile
                 return false;
             }
 
+            _lastLength = length;
             content = _buffer.AsSpan(0, length);
             if (!_fileSystemChecked)
             {
@@ -154,6 +157,27 @@ internal sealed class KernelFile
         _closed = true;
         _kept?.Dispose();
         _kept = null;
+    }
+
+    /// <summary>How many bytes the read buffer holds (what this reader keeps allocated between reads).</summary>
+    public int Capacity => _buffer.Length;
+
+    /// <summary>
+    /// Shrinks the read buffer to the last read's length plus a quarter (and 64 bytes): room for counters to gain
+    /// digits before a read has to grow it again (it then doubles, as any read does).
+    /// </summary>
+    /// <remarks>
+    /// PERF: for readers kept by the hundred, one per file of each pod's network namespace: an initial capacity
+    /// sized for the node's largest files (16 KiB for netstat) is four times a namespace's 4 KiB netstat, and
+    /// 110 namespaces × 4 files kept ~3.9 MB of buffers that were never filled.
+    /// </remarks>
+    public void FitToLastRead()
+    {
+        int fitted = (int)Math.Min(_lastLength + (_lastLength / 4L) + 64, _maxLength + 1L);
+        if (fitted < _buffer.Length)
+        {
+            _buffer = new byte[fitted];
+        }
     }
 
     /// <summary>Reads the whole file or throws <see cref="KernelSourceException"/> naming it.</summary>

@@ -69,6 +69,12 @@ internal sealed class NetDevFile
         return true;
     }
 
+    /// <summary>How many bytes the read buffer holds between reads.</summary>
+    public int BufferCapacity => _file.Capacity;
+
+    /// <summary>Shrinks the read buffer to fit the last read (<see cref="KernelFile.FitToLastRead"/>).</summary>
+    public void FitBufferToLastRead() => _file.FitToLastRead();
+
     /// <summary>Closes the kept descriptor for good (<see cref="KernelFile.Close"/>): later reads fail with <c>EBADF</c>.</summary>
     public void Close() => _file.Close();
 

@@ -68,6 +68,13 @@ internal sealed class NetworkNamespaceFiles : IDisposable
             return null;
         }
 
+        // PERF: the readers are sized for the node's files (netstat 16 KiB, snmp 16 KiB, snmp6 8 KiB, dev 4 KiB); a
+        // pod's are 4.0, 1.2, 3.0 and 0.3-0.7 KiB (6.x kernel, one veth). Kept for every namespace, the difference was
+        // ~36 KB each, ~3.9 MB resident with 110 pods.
+        files.Netstat.FitBufferToLastRead();
+        files.Snmp.FitBufferToLastRead();
+        files.Snmp6.FitBufferToLastRead();
+        files.Dev.FitBufferToLastRead();
         return files;
     }
 

@@ -62,6 +62,12 @@ internal sealed class MibFile : NamedCounterFile<MibKey>
     /// as names, and a terminating <c>\n</c> (netstat_seq_show prints both lines whole). Otherwise the whole group stays
     /// invalid: a cut-off or split line cannot say which of its numbers lost digits.
     /// </summary>
+    /// <remarks>
+    /// PERF: only the registered fields' numbers are parsed, and a group with none (<c>MPTcpExt</c>, <c>IcmpMsg</c>)
+    /// is not walked at all: nothing ever asks for its values. The others are stepped over to the next space, still
+    /// counted, so "as many values as names" holds as before. Skipping what nobody reads took a namespace's netstat +
+    /// snmp parse from ~300 numbers parsed to the ~25 registered ones.
+    /// </remarks>
     private void ParseValues(ReadOnlySpan<byte> header, ReadOnlySpan<byte> line, bool terminated, int first, int count)
     {
         int colon = line.IndexOf((byte)':');
@@ -72,29 +78,49 @@ internal sealed class MibFile : NamedCounterFile<MibKey>
             return;
         }
 
-        ReadOnlySpan<byte> rest = line[(colon + 1)..];
-        int index = first;
-        foreach (Range range in rest.Split((byte)' '))
+        ReadOnlySpan<bool> registered = Registered.Slice(first, count);
+        if (!registered.Contains(true))
         {
-            ReadOnlySpan<byte> field = rest[range];
-            if (field.IsEmpty)
+            return;
+        }
+
+        // Fields are split on single spaces and empty ones skipped, as netstat_seq_show's " %lu" prints them (and as
+        // a Split on ' ' would read a line with doubled spaces).
+        ReadOnlySpan<byte> rest = line[(colon + 1)..];
+        int field = 0;
+        int position = 0;
+        while (true)
+        {
+            while (position < rest.Length && rest[position] == (byte)' ')
             {
-                continue;
+                position++;
             }
 
-            if (index == end)
+            if (position == rest.Length)
             {
-                index++; // more values than names
                 break;
             }
 
-            // Digits only. "Tcp: MaxConn" is signed (-1 means dynamic, snmp_seq_show_tcp_udp prints it with %ld); it is
-            // a setting, not a counter, so it reads as invalid like any other non-counter text.
-            Valid[index] = KernelNumbers.TryParseDecimal(field, out Values[index]);
-            index++;
+            if (field == count)
+            {
+                field++; // more values than names
+                break;
+            }
+
+            int length = rest[position..].IndexOf((byte)' ');
+            int stop = length < 0 ? rest.Length : position + length;
+            if (registered[field])
+            {
+                // Digits only. "Tcp: MaxConn" is signed (-1 means dynamic, snmp_seq_show_tcp_udp prints it with %ld);
+                // it is a setting, not a counter, so it reads as invalid like any other non-counter text.
+                Valid[first + field] = KernelNumbers.TryParseDecimal(rest[position..stop], out Values[first + field]);
+            }
+
+            field++;
+            position = stop;
         }
 
-        if (index != end)
+        if (field != count)
         {
             Valid[first..end].Clear();
         }

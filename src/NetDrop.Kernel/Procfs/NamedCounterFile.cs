@@ -21,6 +21,7 @@ internal abstract class NamedCounterFile<TKey>
     private readonly List<int> _slots = []; // per key: index into _values, -1 if this kernel lacks the field
     private ulong[] _values = [];
     private bool[] _valid = []; // per field: the last parse read a well-formed value for it
+    private bool[] _registered = []; // per field: a registered key sits there
 
     protected NamedCounterFile(string path, int initialCapacity)
     {
@@ -43,6 +44,24 @@ internal abstract class NamedCounterFile<TKey>
 
     /// <summary>Per field of <see cref="Values"/>: whether the current parse read a well-formed value for it.</summary>
     protected Span<bool> Valid => _valid;
+
+    /// <summary>
+    /// Per field of <see cref="Values"/>: whether a registered key sits there. PERF: a parse reads the numbers of these
+    /// fields only; nothing ever asks for the others (a file has ~200 fields, a caller wants ~10).
+    /// </summary>
+    protected ReadOnlySpan<bool> Registered => _registered;
+
+    /// <summary>The highest field index a registered key sits at in the current layout; -1 if none.</summary>
+    protected int LastRegisteredSlot { get; private set; } = -1;
+
+    /// <summary>Whether every registered key was found in the current layout (none is absent from this kernel's file).</summary>
+    protected bool AllKeysFound { get; private set; } = true;
+
+    /// <summary>How many bytes the read buffer holds between reads.</summary>
+    public int BufferCapacity => _file.Capacity;
+
+    /// <summary>Shrinks the read buffer to fit the last read (<see cref="KernelFile.FitToLastRead"/>).</summary>
+    public void FitBufferToLastRead() => _file.FitToLastRead();
 
     /// <summary>Registers a counter to read; returns the handle for <see cref="TryGetValue"/>.</summary>
     public int Register(TKey key)
@@ -109,9 +128,21 @@ internal abstract class NamedCounterFile<TKey>
     {
         _values = new ulong[fieldCount];
         _valid = new bool[fieldCount];
+        _registered = new bool[fieldCount];
+        LastRegisteredSlot = -1;
+        AllKeysFound = true;
         for (int i = 0; i < _keys.Count; i++)
         {
-            _slots[i] = slotsByKey.TryGetValue(_keys[i], out int slot) ? slot : -1;
+            int slot = slotsByKey.TryGetValue(_keys[i], out int found) ? found : -1;
+            _slots[i] = slot;
+            if (slot < 0)
+            {
+                AllKeysFound = false;
+                continue;
+            }
+
+            _registered[slot] = true;
+            LastRegisteredSlot = Math.Max(LastRegisteredSlot, slot);
         }
 
         Schema = schema;
