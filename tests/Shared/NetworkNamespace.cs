@@ -93,7 +93,14 @@ public sealed partial class NetworkNamespace : IDisposable
     /// throws is rethrown here. The thread ends afterwards, so its namespace never leaks into the thread pool. A
     /// function still running after two minutes is a <see cref="TimeoutException"/>, not a hung test run.
     /// </summary>
-    public T Run<T>(Func<T> function)
+    public T Run<T>(Func<T> function) => RunIn(Path.Join(NetnsDirectory, Name), "namespace " + Name, function);
+
+    /// <summary>
+    /// <see cref="Run{T}"/> for any network namespace file: a named one, or <c>/proc/PID/ns/net</c> of a task whose
+    /// namespace has no name (a <see cref="PodLabPod"/>'s). The namespace file is closed before the function runs, so
+    /// once the thread ends nothing of the test holds the namespace.
+    /// </summary>
+    public static T RunIn<T>(string namespaceFile, string description, Func<T> function)
     {
         T result = default!;
         ExceptionDispatchInfo? failure = null;
@@ -101,7 +108,7 @@ public sealed partial class NetworkNamespace : IDisposable
         {
             try
             {
-                Enter();
+                Enter(namespaceFile);
                 result = function();
             }
 #pragma warning disable CA1031 // rethrown on the calling thread below
@@ -113,12 +120,12 @@ public sealed partial class NetworkNamespace : IDisposable
         })
         {
             IsBackground = true,
-            Name = $"netns {Name}",
+            Name = "netns " + description,
         };
         thread.Start();
         if (!thread.Join(s_joinTimeout))
         {
-            throw new TimeoutException($"Code running in namespace {Name} did not finish within {s_joinTimeout.TotalMinutes} minutes.");
+            throw new TimeoutException($"Code running in {description} did not finish within {s_joinTimeout.TotalMinutes} minutes.");
         }
 
         failure?.Throw();
@@ -136,14 +143,14 @@ public sealed partial class NetworkNamespace : IDisposable
         Delete(Name);
     }
 
-    private void Enter()
+    private static void Enter(string path)
     {
         // The thread stays in the namespace until it ends; Run never reuses it for anything else.
-        using SafeFileHandle namespaceFile = File.OpenHandle(Path.Join(NetnsDirectory, Name));
+        using SafeFileHandle namespaceFile = File.OpenHandle(path);
         if (setns(namespaceFile, CLONE_NEWNET) != 0)
         {
             throw new InvalidOperationException(
-                $"setns({Name}, CLONE_NEWNET) failed with errno {Marshal.GetLastPInvokeError()}.");
+                $"setns({path}, CLONE_NEWNET) failed with errno {Marshal.GetLastPInvokeError()}.");
         }
     }
 

@@ -40,6 +40,13 @@ internal sealed class PodLabPod
     public string Exec(params string[] command) =>
         ToolRunner.Run("nsenter", ["--net", "--target", Pid.ToString(CultureInfo.InvariantCulture), "--", .. command]);
 
+    /// <summary>
+    /// Runs test code inside the pod's network namespace (a socket belongs to the namespace of the thread that creates
+    /// it), through <c>/proc/PID/ns/net</c>: the namespace has no name, <c>unshare --net</c> made it.
+    /// </summary>
+    public T Run<T>(Func<T> function) =>
+        NetworkNamespace.RunIn($"/proc/{Pid.ToString(CultureInfo.InvariantCulture)}/ns/net", $"the namespace of pod task {Pid.ToString(CultureInfo.InvariantCulture)}", function);
+
     /// <summary>Kills the pod's process and reaps it: from then on nothing of the test holds the namespace.</summary>
     public void Kill()
     {

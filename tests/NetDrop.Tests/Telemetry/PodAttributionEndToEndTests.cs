@@ -187,7 +187,7 @@ public sealed class PodAttributionEndToEndTests : IDisposable
     private static (long Refused, long KernelDelta) FloodUdpIn(PodLabPod pod)
     {
         long before = UdpRcvbufErrors(pod);
-        UdpFamilyFlood flood = PodNamespaceThread.Run(pod, () => DropInducers.FloodUnreadUdpSocket(IPAddress.Loopback, 2000));
+        UdpFamilyFlood flood = pod.Run(() => DropInducers.FloodUnreadUdpSocket(IPAddress.Loopback, 2000));
         return (flood.Refused, UdpRcvbufErrors(pod) - before);
     }
 

@@ -7,7 +7,7 @@ namespace NetDrop.Tests.TestSupport;
 
 /// <summary>
 /// Bounded generators of known socket-layer drops inside a <see cref="PodLabPod"/>'s namespace (through
-/// <see cref="PodNamespace"/>), each returning what the inducer saw for itself. Traffic stays on the pod's loopback;
+/// <see cref="PodLabPod.Run{T}"/>), each returning what the inducer saw for itself. Traffic stays on the pod's loopback;
 /// a send without a route leaves nothing on any wire. Every loop is bounded in count and time.
 /// </summary>
 internal static class PodDropInducers
@@ -32,7 +32,7 @@ internal static class PodDropInducers
     /// </summary>
     public static DropWitness FloodUnreadUdpSockets(PodLabPod pod, int datagramsPerFamily)
     {
-        UdpFloodResult flood = PodNamespace.Run(pod, () => new UdpFloodResult(
+        UdpFloodResult flood = pod.Run(() => new UdpFloodResult(
             DropInducers.FloodUnreadUdpSocket(IPAddress.Loopback, datagramsPerFamily),
             DropInducers.FloodUnreadUdpSocket(IPAddress.IPv6Loopback, datagramsPerFamily)));
         if (flood.IPv4.Refused == 0 || flood.IPv6.Refused == 0)
@@ -53,7 +53,7 @@ internal static class PodDropInducers
     /// </summary>
     public static DropWitness SendWithoutRoute(PodLabPod pod, int datagrams)
     {
-        int refused = PodNamespace.Run(pod, () =>
+        int refused = pod.Run(() =>
         {
             using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
             var target = new IPEndPoint(IPAddress.Parse(NoRouteDestination), 9);
@@ -89,7 +89,7 @@ internal static class PodDropInducers
     /// tcp_write_timeout() then ends the connect with ETIMEDOUT after about 3 s), and 1 + tcpi_total_retrans
     /// (tcp_retransmit_skb() adds every SYN it resent) is the SYNs it sent, every one of them to the full queue.
     /// </summary>
-    public static DropWitness OverflowAcceptQueue(PodLabPod pod, int clients) => PodNamespace.Run(pod, () =>
+    public static DropWitness OverflowAcceptQueue(PodLabPod pod, int clients) => pod.Run(() =>
     {
         var sockets = new List<Socket>();
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

@@ -273,37 +273,10 @@ internal sealed class ConsoleSink : IIntervalSink, IDisposable
         ulong moreValue = 0;
         foreach (PodInterfaceDelta delta in report.PodInterfaces)
         {
-            ulong value = report.ValueOf(delta, category);
-            if (value == 0)
-            {
-                continue;
-            }
-
-            if (named == NamespacesNamed)
-            {
-                more++;
-                moreValue += value;
-                continue;
-            }
-
-            Append(first ? "" : ", ");
-            AppendOwner(delta.Owner);
-            Append("/");
-            Append(delta.Name);
-            Append(": ");
-            AppendNumber(value);
-            first = false;
-            named++;
+            AppendShare(delta.Owner, delta.Name, report.ValueOf(delta, category), ref first, ref named, ref more, ref moreValue);
         }
 
-        if (more > 0)
-        {
-            Append(", + ");
-            AppendNumber((ulong)more);
-            Append(" more ");
-            AppendNumber(moreValue);
-        }
-
+        AppendMore(more, moreValue);
         Append(")");
     }
 
@@ -333,27 +306,50 @@ internal sealed class ConsoleSink : IIntervalSink, IDisposable
         ulong moreValue = 0;
         foreach (NamespaceDelta delta in report.Namespaces)
         {
-            ulong share = IntervalReport.ValueOf(delta, category);
-            if (share == 0)
-            {
-                continue;
-            }
-
-            if (named == NamespacesNamed)
-            {
-                more++;
-                moreValue += share;
-                continue;
-            }
-
-            Append(first ? "" : ", ");
-            AppendOwner(delta.Owner);
-            Append(" ");
-            AppendNumber(share);
-            first = false;
-            named++;
+            AppendShare(delta.Owner, null, IntervalReport.ValueOf(delta, category), ref first, ref named, ref more, ref moreValue);
         }
 
+        AppendMore(more, moreValue);
+        Append(")");
+    }
+
+    // One other namespace's non-zero share, "pod 5f1c2a7e 32" (or with its interface, "pod 5f1c2a7e/eth0: 37"), while
+    // fewer than NamespacesNamed were named; past that only counted, for AppendMore.
+    private void AppendShare(Kernel.Namespaces.NamespaceOwner owner, string? interfaceName, ulong value, ref bool first, ref int named, ref int more, ref ulong moreValue)
+    {
+        if (value == 0)
+        {
+            return;
+        }
+
+        if (named == NamespacesNamed)
+        {
+            more++;
+            moreValue += value;
+            return;
+        }
+
+        Append(first ? "" : ", ");
+        AppendOwner(owner);
+        if (interfaceName is null)
+        {
+            Append(" ");
+        }
+        else
+        {
+            Append("/");
+            Append(interfaceName);
+            Append(": ");
+        }
+
+        AppendNumber(value);
+        first = false;
+        named++;
+    }
+
+    // The shares past NamespacesNamed: ", + 2 more 7".
+    private void AppendMore(int more, ulong moreValue)
+    {
         if (more > 0)
         {
             Append(", + ");
@@ -361,8 +357,6 @@ internal sealed class ConsoleSink : IIntervalSink, IDisposable
             Append(" more ");
             AppendNumber(moreValue);
         }
-
-        Append(")");
     }
 
     // A pod by the first 8 characters of its uid (as kubectl users recognise one), a container by the first 12 of its
