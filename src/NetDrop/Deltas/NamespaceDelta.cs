@@ -10,5 +10,4 @@ namespace NetDrop.Deltas;
 /// <param name="Owner">Pod uid (<c>k8s.pod.uid</c>), else container id (<c>container.id</c>), else comm and pid.</param>
 /// <param name="Values">Per category id (<see cref="Model.DropCategory.Id"/>): this namespace's delta; 0 for categories not read per namespace. Use <see cref="IntervalReport.ValueOf(in NamespaceDelta, Model.DropCategory)"/>.</param>
 /// <param name="Drops">The namespace's drops over every drop category, each packet once (its share of the total).</param>
-/// <param name="IsLastInterval">The namespace's last task had exited: this is its final delta, it will not appear again.</param>
-internal readonly record struct NamespaceDelta(ulong NamespaceId, NamespaceOwner Owner, ulong[] Values, ulong Drops, bool IsLastInterval);
+internal readonly record struct NamespaceDelta(ulong NamespaceId, NamespaceOwner Owner, ulong[] Values, ulong Drops);

@@ -121,7 +121,7 @@ internal sealed class NamespaceDeltas
 
             if (values is not null)
             {
-                report.Namespaces.Add(new NamespaceDelta(after.Id, after.Namespace.Owner, values, DeltaEngine.Floored(drops, elsewhere), after.IsLastRead));
+                report.Namespaces.Add(new NamespaceDelta(after.Id, after.Namespace.Owner, values, DeltaEngine.Floored(drops, elsewhere)));
                 countedInAnotherColumn += elsewhere;
             }
         }

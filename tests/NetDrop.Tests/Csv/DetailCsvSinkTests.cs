@@ -65,7 +65,7 @@ public sealed class DetailCsvSinkTests
             perCategory[category.Id] = value;
         }
 
-        return new NamespaceDelta(id, owner, perCategory, values.Where(v => v.Category.IsDrop).Aggregate(0UL, (sum, v) => sum + v.Value), IsLastInterval: false);
+        return new NamespaceDelta(id, owner, perCategory, values.Where(v => v.Category.IsDrop).Aggregate(0UL, (sum, v) => sum + v.Value));
     }
 
     [Fact]
